@@ -1,0 +1,91 @@
+"""Early checks of module inputs, with errors that say what to change."""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional, Sequence
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+from openrec2.errors import DTypeError, ShapeError, UnknownOptionError, scoped
+
+
+def require_tensor(value, scope: str, what: str, ranks: Optional[Iterable[int]] = None,
+                   integer: Optional[bool] = None) -> tf.Tensor:
+    """Convert ``value`` to a tensor and check its rank and dtype family.
+
+    Args:
+        value: A tensor, variable or array-like.
+        scope: Scope of the module asking (prefixes the message).
+        what: Name of the argument, for the message.
+        ranks: Allowed ranks (None for any).
+        integer: True to require an integer dtype, False to require a float dtype,
+            None for either.
+
+    Returns:
+        The value as a tensor.
+
+    Raises:
+        ShapeError: the rank is not allowed.
+        DTypeError: the dtype family is wrong.
+    """
+    tensor = tf.convert_to_tensor(value)
+    if ranks is not None:
+        ranks = tuple(ranks)
+        rank = tensor.shape.ndims
+        if rank is not None and rank not in ranks:
+            raise ShapeError(scoped(scope, (
+                f"`{what}` must have rank {' or '.join(map(str, ranks))}, got shape "
+                f"{tensor.shape}. Reshape it before passing it in.")))
+    if integer is True and not tensor.dtype.is_integer:
+        raise DTypeError(scoped(scope, (
+            f"`{what}` must hold integer ids, got dtype {tensor.dtype.name}. "
+            "Cast it with tf.cast(..., tf.int32).")))
+    if integer is False and not tensor.dtype.is_floating:
+        raise DTypeError(scoped(scope, (
+            f"`{what}` must be floating point, got dtype {tensor.dtype.name}. "
+            "Cast it with tf.cast(..., tf.float32).")))
+    return tensor
+
+
+def require_dims(dims: Sequence[int], scope: str, what: str = "dims") -> list:
+    """Check a list of layer widths: non-empty, positive integers.
+
+    Args:
+        dims: Layer widths.
+        scope: Scope of the module asking.
+        what: Argument name for the message.
+
+    Returns:
+        The widths as a list of ints.
+
+    Raises:
+        ShapeError: the list is empty or holds a non-positive or non-integer width.
+    """
+    dims = list(dims) if dims is not None else []
+    if not dims or any(not isinstance(d, (int, np.integer)) or d <= 0 for d in dims):
+        raise ShapeError(scoped(scope, (
+            f"`{what}` must be a non-empty list of positive integers, got {dims!r}.")))
+    return [int(d) for d in dims]
+
+
+def require_rate(rate, scope: str, what: str) -> Optional[float]:
+    """Check a dropout rate (None, or a float in [0, 1)).
+
+    Args:
+        rate: The rate.
+        scope: Scope of the module asking.
+        what: Argument name for the message.
+
+    Returns:
+        The rate as a float, or None.
+
+    Raises:
+        UnknownOptionError: the rate is outside [0, 1).
+    """
+    if rate is None:
+        return None
+    if not 0.0 <= float(rate) < 1.0:
+        raise UnknownOptionError(scoped(scope, (
+            f"`{what}` is a drop probability and must lie in [0, 1), got {rate!r}.")))
+    return float(rate)

@@ -1,0 +1,117 @@
+"""LatentFactor: a trainable embedding table, looked up by ids."""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+from openrec2.errors import ShapeError, UnknownOptionError, scoped
+from openrec2.modules.checks import require_tensor
+from openrec2.modules.extractions.extraction import Extraction
+
+#: Standard deviation of the 'normal' initialiser (truncated normal).
+NORMAL_INIT_STDDEV = 0.01
+
+
+def make_initializer(init, shape: Sequence[int], scope: str):
+    """Translate an ``init`` option into a TensorFlow initializer.
+
+    Args:
+        init: ``'normal'`` (truncated normal, stddev 0.01), ``'zero'``, or a numpy array
+            of exactly ``shape``.
+        shape: Shape of the variable.
+        scope: Scope of the module asking, for error messages.
+
+    Returns:
+        An initializer usable by ``tf.get_variable``.
+
+    Raises:
+        UnknownOptionError: ``init`` is an unknown string.
+        ShapeError: an array ``init`` does not have ``shape``.
+    """
+    if isinstance(init, np.ndarray):
+        if tuple(init.shape) != tuple(shape):
+            raise ShapeError(scoped(scope, (
+                f"`init` array has shape {init.shape} but the table is {tuple(shape)}. "
+                "Pass an array of the table's shape.")))
+        return tf.constant_initializer(init.astype(np.float32))
+    if init == "normal":
+        return tf.truncated_normal_initializer(stddev=NORMAL_INIT_STDDEV)
+    if init == "zero":
+        return tf.zeros_initializer()
+    raise UnknownOptionError(scoped(scope, (
+        f"unknown `init` {init!r}; use 'normal', 'zero' or a numpy array.")))
+
+
+class LatentFactor(Extraction):
+    """A trainable embedding table (one row per user or item).
+
+    Outputs the rows of ``ids`` (or the whole table when ``ids`` is None). Its loss is
+    ``l2_reg * l2_loss(looked-up rows)``, so regularisation only touches the rows of the
+    batch and gradients stay sparse.
+
+    Args:
+        shape: ``[rows, dim]`` of the table.
+        init: ``'normal'``, ``'zero'`` or a numpy array of ``shape``.
+        ids: Integer tensor of row ids (any rank), or None for the whole table.
+        l2_reg: L2 weight on the looked-up rows.
+        scope: Variable scope (default ``latent_factor``).
+        reuse: Share the table of an earlier LatentFactor with the same scope.
+
+    Raises:
+        ShapeError: ``shape`` is not two positive ints.
+        DTypeError: ``ids`` is not integer.
+        UnknownOptionError: unknown ``init``.
+    """
+
+    def __init__(self, shape: Sequence[int], init="normal", ids=None,
+                 l2_reg: Optional[float] = None, scope: Optional[str] = None, reuse=False):
+        self._shape = [int(s) for s in shape]
+        self._init = init
+        self._ids = ids
+        scope_name = scope or "latent_factor"
+        if len(self._shape) != 2 or min(self._shape) <= 0:
+            raise ShapeError(scoped(scope_name, f"`shape` must be [rows, dim] > 0, got {shape!r}."))
+        if ids is not None:
+            self._ids = require_tensor(ids, scope_name, "ids", integer=True)
+        super().__init__(train=True, l2_reg=l2_reg, scope=scope, reuse=reuse)
+
+    def _build_shared_graph(self) -> None:
+        self._embedding = tf.get_variable(
+            "embedding", shape=self._shape, dtype=tf.float32,
+            initializer=make_initializer(self._init, self._shape, self._scope))
+        if self._ids is None:
+            output = tf.identity(self._embedding)
+        else:
+            output = tf.gather(self._embedding, self._ids)
+        self._outputs.append(output)
+        self._add_l2([output])
+
+    @property
+    def embedding(self) -> tf.Variable:
+        """The embedding table variable."""
+        return self._embedding
+
+    def censor_l2_norm_op(self, censor_id_list=None, max_norm: float = 1.0) -> tf.Operation:
+        """Return an op that rescales rows so that their L2 norm is at most ``max_norm``.
+
+        Rows already inside the ball are left unchanged.
+
+        Args:
+            censor_id_list: Integer tensor/array of row ids to censor; None for all rows.
+            max_norm: The largest norm a row may keep.
+
+        Returns:
+            An operation; run it (e.g. after each training step) to apply the bound.
+        """
+        def rescale(rows):
+            norms = tf.norm(rows, axis=1, keepdims=True)
+            return rows * tf.minimum(1.0, max_norm / tf.maximum(norms, 1e-12))
+
+        with tf.name_scope(self._scope + "_censor"):
+            if censor_id_list is None:
+                return self._embedding.assign(rescale(self._embedding)).op
+            ids = tf.unique(tf.reshape(tf.convert_to_tensor(censor_id_list, dtype=tf.int32), [-1]))[0]
+            return tf.scatter_update(self._embedding, ids, rescale(tf.gather(self._embedding, ids))).op

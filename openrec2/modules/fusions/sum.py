@@ -1,0 +1,20 @@
+"""Sum: the element-wise sum of module outputs."""
+
+from __future__ import annotations
+
+import tensorflow.compat.v1 as tf
+
+from openrec2.modules.fusions.fusion import Fusion
+
+
+class Sum(Fusion):
+    """Element-wise sum of same-shaped outputs.
+
+    Args:
+        module_list: Modules and/or tensors of one shape.
+        scope: Variable scope (default ``sum``).
+        reuse: Reuse flag.
+    """
+
+    def _build_shared_graph(self) -> None:
+        self._outputs.append(tf.add_n(self._inputs))

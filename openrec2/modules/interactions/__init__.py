@@ -1,0 +1,8 @@
+"""Interaction modules: scores and training losses."""
+
+from openrec2.modules.interactions.interaction import Interaction
+from openrec2.modules.interactions.pairwise_log import PairwiseLog
+from openrec2.modules.interactions.pointwise_mlp_ce import PointwiseMLPCE
+from openrec2.modules.interactions.pointwise_mse import PointwiseMSE
+
+__all__ = ["Interaction", "PairwiseLog", "PointwiseMLPCE", "PointwiseMSE"]

@@ -1,0 +1,94 @@
+"""Shared skeleton of matrix-factorisation recommenders (BPR, PMF, ...).
+
+User and item latent factors plus an item bias; the serving graph scores every item
+for a batch of users, or given (user, item) pairs. Subclasses name their training item
+inputs and build their training interaction.
+"""
+
+from __future__ import annotations
+
+from typing import List
+
+import tensorflow.compat.v1 as tf
+
+from openrec2.modules.extractions.latent_factor import LatentFactor
+from openrec2.modules.interactions.interaction import Interaction
+from openrec2.recommenders.recommender import Recommender
+
+
+class MatrixFactorization(Recommender):
+    """Base of models scoring ``<p_u, q_i> + b_i``.
+
+    Subclasses set :attr:`training_item_inputs` and implement
+    :meth:`_build_training_interaction` and :meth:`_scoring_interaction`.
+
+    Args:
+        dim_embed: Size of the latent factors; the other arguments are those of
+            :class:`~openrec2.recommenders.recommender.Recommender`.
+    """
+
+    #: Item-id inputs of the training graph (each gets factor and bias modules).
+    training_item_inputs: List[str] = []
+
+    def __init__(self, batch_size, max_user, max_item, dim_embed=20, test_batch_size=None,
+                 l2_reg=None, opt="Adam", lr=None, init_dict=None, sess_config=None, seed=None):
+        self._dim_embed = int(dim_embed)
+        super().__init__(batch_size=batch_size, max_user=max_user, max_item=max_item,
+                         test_batch_size=test_batch_size, l2_reg=l2_reg, opt=opt, lr=lr,
+                         init_dict=init_dict, sess_config=sess_config, seed=seed)
+
+    @staticmethod
+    def _role(input_name: str) -> str:
+        """Module-name stem of an item input (``'p_item_id'`` -> ``'p_item'``)."""
+        return input_name[:-3] if input_name.endswith("_id") else input_name
+
+    def _build_user_inputs(self, train=True):
+        self._add_input("user_id", "int32", [None], train=train, max_value=self._max_user)
+
+    def _build_item_inputs(self, train=True):
+        for name in (self.training_item_inputs if train else ["item_id"]):
+            self._add_input(name, "int32", [None], train=train, max_value=self._max_item)
+
+    def _build_user_extractions(self, train=True):
+        self._add_module("user_vec", LatentFactor([self._max_user, self._dim_embed],
+                                                  ids=self._get_input("user_id", train),
+                                                  l2_reg=self._l2_reg, scope="user"), train=train)
+
+    def _build_item_extractions(self, train=True):
+        # Training looks up the rows of each item input; serving takes whole tables.
+        names = self.training_item_inputs if train else [None]
+        for index, name in enumerate(names):
+            ids = None if name is None else self._get_input(name)
+            role = "item" if name is None else self._role(name)
+            self._add_module(f"{role}_vec", LatentFactor(
+                [self._max_item, self._dim_embed], ids=ids, l2_reg=self._l2_reg,
+                scope="item", reuse=index > 0), train=train)
+            self._add_module(f"{role}_bias", LatentFactor(
+                [self._max_item, 1], init="zero", ids=ids, l2_reg=self._l2_reg,
+                scope="item_bias", reuse=index > 0), train=train)
+
+    def _output(self, name: str, train: bool) -> tf.Tensor:
+        """First output of a registered module."""
+        return self._get_module(name, train).get_outputs()[0]
+
+    def _build_default_interactions(self, train=True):
+        if train:
+            self._build_training_interaction()
+            return
+        user, items, biases = (self._output(n, False) for n in ("user_vec", "item_vec", "item_bias"))
+        item_id = self._get_input("item_id", False)
+        all_items = self._scoring_interaction(user, items, biases, all_items=True, scope="interaction")
+        pairs = self._scoring_interaction(user, tf.gather(items, item_id), tf.gather(biases, item_id),
+                                          all_items=False, scope="interaction_pairs")
+        self._add_module("interaction", all_items, train=False)
+        self._add_module("interaction_pairs", pairs, train=False)
+        self._set_serving_output(all_items.get_outputs()[0], ["user_id"])
+        self._set_serving_output(pairs.get_outputs()[0], ["user_id", "item_id"])
+
+    def _build_training_interaction(self) -> None:
+        """Build and register the training interaction (its loss trains the model)."""
+        raise NotImplementedError
+
+    def _scoring_interaction(self, user, item, item_bias, all_items: bool, scope: str) -> Interaction:
+        """Build a serving interaction scoring all items (``[N, d]`` item) or pairs."""
+        raise NotImplementedError

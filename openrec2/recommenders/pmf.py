@@ -1,0 +1,60 @@
+"""PMF: Probabilistic Matrix Factorization.
+
+Salakhutdinov and Mnih, "Probabilistic Matrix Factorization", NIPS 2007; the
+confidence-weighted squared loss follows Hu, Koren and Volinsky, "Collaborative
+Filtering for Implicit Feedback Datasets", ICDM 2008. Scores ``<p_u, q_i> + b_i``
+regressed onto labels (ratings, or 1/0 for sampled positives/negatives).
+"""
+
+from __future__ import annotations
+
+from openrec2.modules.interactions.pointwise_mse import PointwiseMSE
+from openrec2.recommenders.matrix_factorization import MatrixFactorization
+
+
+class PMF(MatrixFactorization):
+    """Matrix factorisation trained with a weighted squared error.
+
+    Training inputs: ``user_id``, ``item_id`` (int32 ``[B]``) and ``label`` (float32
+    ``[B]``), as the pointwise samplers yield them. Serving as for BPR.
+
+    Args:
+        batch_size: Training batch size.
+        max_user: Number of users.
+        max_item: Number of items.
+        dim_embed: Size of the latent factors.
+        a: Confidence of positive labels.
+        b: Confidence of zero labels.
+        sigmoid: Squash predictions into (0, 1).
+        test_batch_size: Users per serving call in evaluation.
+        l2_reg: L2 weight on the looked-up factors and biases.
+        opt: Optimiser name.
+        lr: Learning rate.
+        init_dict: Initial values by variable name.
+        sess_config: Session configuration.
+        seed: Graph-level seed.
+    """
+
+    training_item_inputs = ["item_id"]
+
+    def __init__(self, batch_size, max_user, max_item, dim_embed=20, a=1.0, b=1.0, sigmoid=False,
+                 test_batch_size=None, l2_reg=None, opt="Adam", lr=None, init_dict=None,
+                 sess_config=None, seed=None):
+        self._a, self._b, self._sigmoid = a, b, sigmoid
+        super().__init__(batch_size, max_user, max_item, dim_embed=dim_embed,
+                         test_batch_size=test_batch_size, l2_reg=l2_reg, opt=opt, lr=lr,
+                         init_dict=init_dict, sess_config=sess_config, seed=seed)
+
+    def _build_extra_inputs(self, train=True):
+        if train:
+            self._add_input("label", "float32", [None], train=True)
+
+    def _build_training_interaction(self):
+        self._add_module("interaction", PointwiseMSE(
+            user=self._output("user_vec", True), item=self._output("item_vec", True),
+            item_bias=self._output("item_bias", True), labels=self._get_input("label"),
+            a=self._a, b=self._b, sigmoid=self._sigmoid))
+
+    def _scoring_interaction(self, user, item, item_bias, all_items, scope):
+        return PointwiseMSE(user=user, item=item, item_bias=item_bias, sigmoid=self._sigmoid,
+                            all_items=all_items, train=False, scope=scope)

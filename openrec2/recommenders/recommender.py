@@ -1,0 +1,574 @@
+"""The Recommender base class: one graph, one session, training and serving graphs.
+
+A recommender builds a training graph and then, inside a reusing variable scope, a
+serving graph over the same variables, so serving never needs a checkpoint round trip.
+Subclasses fill in build hooks with modules; the base class does the bookkeeping:
+inputs keyed by the names samplers use, named training objectives with their own
+optimisers, feeding with checks, save/load with optimiser state.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+from openrec2.errors import (CheckpointError, DTypeError, MissingInputError, ShapeError,
+                             TrainingError, UnknownOptionError, VariableSharingError, scoped)
+from openrec2.modules.module import Module, snake_case
+from openrec2.recommenders.optimizers import make_optimizer
+
+#: Name of the objective every module loss joins unless told otherwise.
+DEFAULT_OBJECTIVE = "default"
+
+
+class Recommender:
+    """Base class of every model.
+
+    Args:
+        batch_size: Training batch size (used by trainers and samplers; the graph
+            accepts any batch size).
+        max_user: Number of users (ids are ``0 .. max_user - 1``).
+        max_item: Number of items.
+        test_batch_size: Users per serving call during evaluation (default
+            ``batch_size``).
+        l2_reg: L2 weight passed to the modules that take one.
+        opt: Optimiser name (see :mod:`openrec2.recommenders.optimizers`).
+        lr: Learning rate (None for the optimiser's default).
+        init_dict: ``{variable name: numpy array}`` initial values, applied after the
+            random initialisation (names with or without the model scope and ``:0``).
+        sess_config: A ``tf.ConfigProto`` for the session.
+        seed: Graph-level random seed (makes initialisation and dropout repeatable).
+        scope: Variable scope of the model (default: class name in snake_case).
+
+    Raises:
+        ShapeError: non-positive sizes.
+        VariableSharingError: an ``init_dict`` name matches no variable, or the
+            serving graph asks for a variable the training graph did not make.
+    """
+
+    def __init__(self, batch_size: int, max_user: int, max_item: int,
+                 test_batch_size: Optional[int] = None, l2_reg: Optional[float] = None,
+                 opt: Union[str, tf.train.Optimizer] = "Adam", lr: Optional[float] = None,
+                 init_dict: Optional[Mapping[str, np.ndarray]] = None,
+                 sess_config: Optional[tf.ConfigProto] = None, seed: Optional[int] = None,
+                 scope: Optional[str] = None):
+        self._scope = scope or snake_case(type(self).__name__)
+        for name, value in (("batch_size", batch_size), ("max_user", max_user), ("max_item", max_item)):
+            if not isinstance(value, (int, np.integer)) or value <= 0:
+                raise ShapeError(scoped(self._scope, f"`{name}` must be a positive integer, got {value!r}."))
+        self._batch_size = int(batch_size)
+        self._test_batch_size = int(test_batch_size or batch_size)
+        self._max_user = int(max_user)
+        self._max_item = int(max_item)
+        self._l2_reg = l2_reg
+        self._opt = opt
+        self._lr = lr
+        self._seed = seed
+
+        self._inputs: Dict[bool, "OrderedDict[str, Tuple[tf.Tensor, Optional[int]]]"] = {True: OrderedDict(), False: OrderedDict()}
+        self._modules: Dict[bool, "OrderedDict[str, Module]"] = {True: OrderedDict(), False: OrderedDict()}
+        self._objective_losses: "OrderedDict[str, List[tf.Tensor]]" = OrderedDict()
+        self._objectives: Dict[str, dict] = {}
+        self._serving_outputs: List[Tuple[Tuple[str, ...], tf.Tensor]] = []
+        self._post_training_ops: List[tf.Operation] = []
+
+        self.graph = tf.Graph()
+        with self.graph.as_default():
+            if seed is not None:
+                tf.set_random_seed(seed)
+            with tf.variable_scope(self._scope):
+                self._global_step = tf.get_variable("global_step", shape=[], dtype=tf.int64,
+                                                    trainable=False, initializer=tf.zeros_initializer())
+                self._build_training_graph()
+            try:
+                with tf.variable_scope(self._scope, reuse=True):
+                    self._build_serving_graph()
+            except ValueError as err:
+                if isinstance(err, VariableSharingError):
+                    raise
+                raise VariableSharingError(scoped(self._scope, (
+                    f"the serving graph asked for a variable the training graph never made: {err}"))) from err
+            if not self._serving_outputs:
+                raise MissingInputError(scoped(self._scope, (
+                    "the serving graph declared no output; call self._set_serving_output(...) "
+                    "in a serving build hook.")))
+            self._saver = tf.train.Saver(max_to_keep=5, save_relative_paths=True)
+            self._init_op = tf.global_variables_initializer()
+            self.sess = tf.Session(graph=self.graph, config=sess_config)
+            self.sess.run(self._init_op)
+            if init_dict:
+                self._apply_init_dict(init_dict)
+        self.graph.finalize()  # a step never adds ops (the legacy add_n-per-step leak)
+
+    # ================================================================ graph build
+    def _build_training_graph(self) -> None:
+        """Build the training graph: inputs, modules, objectives and their optimisers."""
+        self._build_inputs(train=True)
+        self._build_extractions(train=True)
+        self._build_fusions(train=True)
+        self._build_interactions(train=True)
+        self._update_ops = list(tf.get_collection(tf.GraphKeys.UPDATE_OPS))
+        self._build_optimizer()
+        self._build_post_training_ops()
+
+    def _build_serving_graph(self) -> None:
+        """Build the serving graph over the training graph's variables."""
+        self._build_inputs(train=False)
+        self._build_extractions(train=False)
+        self._build_fusions(train=False)
+        self._build_interactions(train=False)
+
+    def _build_inputs(self, train: bool = True) -> None:
+        """Declare the inputs (user, item, extra)."""
+        self._build_user_inputs(train)
+        self._build_item_inputs(train)
+        self._build_extra_inputs(train)
+
+    def _build_user_inputs(self, train: bool = True) -> None:
+        """Declare user inputs with :meth:`_add_input`."""
+
+    def _build_item_inputs(self, train: bool = True) -> None:
+        """Declare item inputs with :meth:`_add_input`."""
+
+    def _build_extra_inputs(self, train: bool = True) -> None:
+        """Declare any other input with :meth:`_add_input`."""
+
+    def _build_extractions(self, train: bool = True) -> None:
+        """Build the extraction modules (user, item, extra)."""
+        self._build_user_extractions(train)
+        self._build_item_extractions(train)
+        self._build_extra_extractions(train)
+
+    def _build_user_extractions(self, train: bool = True) -> None:
+        """Build user extraction modules."""
+
+    def _build_item_extractions(self, train: bool = True) -> None:
+        """Build item extraction modules."""
+
+    def _build_extra_extractions(self, train: bool = True) -> None:
+        """Build other extraction modules."""
+
+    def _build_fusions(self, train: bool = True) -> None:
+        """Build the fusion modules."""
+        self._build_default_fusions(train)
+
+    def _build_default_fusions(self, train: bool = True) -> None:
+        """Build the default fusion modules."""
+
+    def _build_interactions(self, train: bool = True) -> None:
+        """Build the interaction modules."""
+        self._build_default_interactions(train)
+
+    def _build_default_interactions(self, train: bool = True) -> None:
+        """Build the default interaction modules (and the serving outputs)."""
+
+    def _build_optimizer(self) -> None:
+        """Make one optimiser and train op per named objective.
+
+        Objectives come from module losses (:meth:`_add_module`) and :meth:`_add_loss`;
+        :meth:`_declare_objective` may set a different optimiser, learning rate or
+        variable list for one of them.
+        """
+        if not self._objective_losses:
+            raise MissingInputError(scoped(self._scope, (
+                "no training loss: add a module with a loss in a training build hook.")))
+        trainable = tf.trainable_variables()
+        for name, losses in self._objective_losses.items():
+            settings = self._objectives.get(name, {})
+            with tf.name_scope(f"objective_{name}"):
+                loss = tf.add_n(losses) if len(losses) > 1 else tf.identity(losses[0])
+                optimizer = make_optimizer(settings.get("opt") or self._opt,
+                                           settings.get("lr", self._lr), self._scope)
+                var_list = settings.get("var_list") or trainable
+                grads = [(g, v) for g, v in optimizer.compute_gradients(loss, var_list=var_list) if g is not None]
+                if not grads:
+                    raise TrainingError(scoped(self._scope, (
+                        f"objective {name!r} has no trainable variable with a gradient.")))
+                grads = self._grad_post_processing(grads)
+                with tf.variable_scope(f"optimizer_{name}"):
+                    train_op = optimizer.apply_gradients(grads, global_step=self._global_step)
+            self._objectives[name] = dict(settings, loss=loss, train_op=train_op, optimizer=optimizer)
+
+    def _grad_post_processing(self, grad_var_list: List[Tuple[tf.Tensor, tf.Variable]]):
+        """Change gradients before they are applied (e.g. clipping); identity here.
+
+        Args:
+            grad_var_list: ``(gradient, variable)`` pairs.
+
+        Returns:
+            The pairs to apply.
+        """
+        return grad_var_list
+
+    def _build_post_training_ops(self) -> None:
+        """Add ops to run after each training step with :meth:`_add_post_training_op`."""
+
+    # ============================================================= bookkeeping
+    def _add_input(self, name: str, dtype="int32", shape: Sequence[Optional[int]] = (None,),
+                   train: bool = True, max_value: Optional[int] = None) -> tf.Tensor:
+        """Declare an input placeholder; batches feed it by ``name``.
+
+        Args:
+            name: Key of the batch dict (e.g. ``'user_id'``).
+            dtype: TensorFlow dtype or its name.
+            shape: Placeholder shape (``None`` for free dimensions).
+            train: Input of the training graph (True) or the serving graph (False).
+            max_value: For id inputs, the exclusive upper bound checked when feeding.
+
+        Returns:
+            The placeholder.
+
+        Raises:
+            VariableSharingError: the name is declared twice in one graph.
+        """
+        if name in self._inputs[train]:
+            raise VariableSharingError(scoped(self._scope, f"input {name!r} is declared twice."))
+        placeholder = tf.placeholder(tf.as_dtype(dtype), shape=list(shape), name=f"{name}_{'train' if train else 'serve'}")
+        self._inputs[train][name] = (placeholder, max_value)
+        return placeholder
+
+    def _get_input(self, name: str, train: bool = True) -> tf.Tensor:
+        """Return a declared input placeholder.
+
+        Raises:
+            MissingInputError: no such input in that graph.
+        """
+        if name not in self._inputs[train]:
+            raise MissingInputError(scoped(self._scope, (
+                f"no {'training' if train else 'serving'} input {name!r}; declared: "
+                f"{list(self._inputs[train])}.")))
+        return self._inputs[train][name][0]
+
+    def _add_module(self, name: str, module: Module, train_loss=None, train: bool = True) -> Module:
+        """Register a module under ``name``.
+
+        Args:
+            name: Name for :meth:`_get_module`.
+            module: The module.
+            train_loss: Where the module's loss goes (training graph only): None or True
+                for the default objective, False for nowhere, or an objective name or
+                list of names.
+            train: Module of the training (True) or serving (False) graph.
+
+        Returns:
+            The module.
+
+        Raises:
+            VariableSharingError: the name is already used in that graph.
+        """
+        if name in self._modules[train]:
+            raise VariableSharingError(scoped(self._scope, f"module name {name!r} is used twice."))
+        self._modules[train][name] = module
+        if train and train_loss is not False:
+            targets = [DEFAULT_OBJECTIVE] if train_loss in (None, True) else (
+                [train_loss] if isinstance(train_loss, str) else list(train_loss))
+            for objective in targets:
+                self._add_loss(module.get_loss(), objective)
+        return module
+
+    def _get_module(self, name: str, train: bool = True) -> Module:
+        """Return a registered module.
+
+        Raises:
+            MissingInputError: no module of that name in that graph.
+        """
+        if name not in self._modules[train]:
+            raise MissingInputError(scoped(self._scope, (
+                f"no {'training' if train else 'serving'} module {name!r}; have "
+                f"{list(self._modules[train])}.")))
+        return self._modules[train][name]
+
+    def _add_loss(self, loss: tf.Tensor, objective: str = DEFAULT_OBJECTIVE) -> None:
+        """Add a scalar loss term to a named objective (creating the objective)."""
+        self._objective_losses.setdefault(objective, []).append(loss)
+
+    def _declare_objective(self, name: str, opt=None, lr: Optional[float] = None,
+                           var_list: Optional[List[tf.Variable]] = None) -> None:
+        """Give an objective its own optimiser, learning rate or variable list."""
+        self._objectives[name] = {k: v for k, v in (("opt", opt), ("lr", lr), ("var_list", var_list)) if v is not None}
+
+    def _add_post_training_op(self, op: tf.Operation) -> None:
+        """Run ``op`` after every training step (e.g. a norm constraint)."""
+        self._post_training_ops.append(op)
+
+    def _set_serving_output(self, tensor: tf.Tensor, inputs: Sequence[str]) -> None:
+        """Declare a serving output and the serving inputs it needs.
+
+        :meth:`serve` picks, among the outputs whose inputs are all in the batch, the
+        one that needs the most inputs (so ``user_id`` alone gives all-item scores and
+        ``user_id`` + ``item_id`` gives pair scores).
+        """
+        for name in inputs:
+            self._get_input(name, train=False)
+        self._serving_outputs.append((tuple(inputs), tensor))
+
+    # ================================================================== running
+    def _feed_dict(self, batch: Mapping[str, np.ndarray], names: Iterable[str], train: bool) -> dict:
+        feed = {}
+        for name in names:
+            placeholder, max_value = self._inputs[train][name]
+            if name not in batch:
+                raise MissingInputError(scoped(self._scope, (
+                    f"the batch lacks input {name!r}; it has {sorted(batch)}; the "
+                    f"{'training' if train else 'serving'} graph needs {list(self._inputs[train])}.")))
+            value = np.asarray(batch[name])
+            dtype = placeholder.dtype
+            if dtype.is_integer and value.dtype.kind not in "iu":
+                raise DTypeError(scoped(self._scope, (
+                    f"input {name!r} must hold integers, got dtype {value.dtype}.")))
+            if dtype.is_floating and value.dtype.kind not in "fiub":
+                raise DTypeError(scoped(self._scope, f"input {name!r} must be numeric, got dtype {value.dtype}."))
+            expected = placeholder.shape
+            if expected.ndims is not None and (value.ndim != expected.ndims or any(
+                    e is not None and e != v for e, v in zip(expected.as_list(), value.shape))):
+                raise ShapeError(scoped(self._scope, (
+                    f"input {name!r} must have shape {expected.as_list()} (None = any), got {value.shape}.")))
+            if max_value is not None and value.size and (value.min() < 0 or value.max() >= max_value):
+                raise ShapeError(scoped(self._scope, (
+                    f"input {name!r} holds ids outside [0, {max_value}): min {value.min()}, max {value.max()}.")))
+            feed[placeholder] = value.astype(dtype.as_numpy_dtype, copy=False)
+        return feed
+
+    def train(self, batch: Mapping[str, np.ndarray], objective: Optional[str] = None) -> float:
+        """Run one training step of one objective.
+
+        Args:
+            batch: Dict of arrays keyed by the training input names.
+            objective: Name of the objective (default: the only one, or ``'default'``).
+
+        Returns:
+            The objective's loss on the batch (before the update).
+
+        Raises:
+            UnknownOptionError: unknown objective.
+            MissingInputError / DTypeError / ShapeError: a bad batch.
+        """
+        settings = self._objective(objective)
+        self._prepare_objective(settings)
+        feed = self._feed_dict(batch, settings["inputs"], train=True)
+        loss = self.sess.run(settings["fetches"], feed_dict=feed)[0]
+        if self._post_training_ops:
+            self.sess.run(self._post_training_ops, feed_dict=feed)
+        return float(loss)
+
+    def _objective(self, objective: Optional[str]) -> dict:
+        if objective is None:
+            objective = DEFAULT_OBJECTIVE if DEFAULT_OBJECTIVE in self._objectives else next(iter(self._objectives))
+        if objective not in self._objectives:
+            raise UnknownOptionError(scoped(self._scope, (
+                f"unknown objective {objective!r}; this model has {self.objectives}.")))
+        return self._objectives[objective]
+
+    def _prepare_objective(self, settings: dict) -> None:
+        """Cache what one step of an objective fetches and feeds.
+
+        The step runs the batch-norm moving-average updates whose inputs the objective
+        feeds anyway, and feeds only the placeholders it depends on (so an objective
+        over knowledge-graph triples needs no user ids).
+        """
+        if "fetches" in settings:
+            return
+        placeholders = {ph.op: name for name, (ph, _) in self._inputs[True].items()}
+
+        def fed_by(ops):
+            return {placeholders[op] for op in _ancestor_ops(ops) if op in placeholders}
+
+        needed = fed_by([settings["loss"].op, settings["train_op"]])
+        updates = [u for u in self._update_ops if fed_by([_as_op(u)]) <= needed]
+        needed |= fed_by(self._post_training_ops)
+        settings["inputs"] = [name for name in self._inputs[True] if name in needed]
+        settings["fetches"] = [settings["loss"], settings["train_op"]] + updates
+
+    def serve(self, batch: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Score a batch with the serving graph.
+
+        With only ``user_id`` it returns ``[B, max_item]`` scores of every item; with
+        ``user_id`` and ``item_id`` it returns ``[B]`` scores of those pairs (models with
+        other inputs document theirs).
+
+        Args:
+            batch: Dict of arrays keyed by serving input names.
+
+        Returns:
+            The scores as a numpy array.
+
+        Raises:
+            MissingInputError: no serving output can be computed from the batch.
+        """
+        candidates = [(names, t) for names, t in self._serving_outputs if all(n in batch for n in names)]
+        if not candidates:
+            raise MissingInputError(scoped(self._scope, (
+                f"cannot serve a batch with keys {sorted(batch)}; serving needs one of "
+                f"{[list(n) for n, _ in self._serving_outputs]}.")))
+        names, tensor = max(candidates, key=lambda c: len(c[0]))
+        return self.sess.run(tensor, feed_dict=self._feed_dict(batch, names, train=False))
+
+    def serve_all_items(self, user_ids: np.ndarray) -> np.ndarray:
+        """Score every item for each user, in chunks of ``test_batch_size`` users.
+
+        Args:
+            user_ids: Integer array of user ids.
+
+        Returns:
+            ``[len(user_ids), max_item]`` float scores.
+        """
+        user_ids = np.asarray(user_ids, dtype=np.int32)
+        chunks = [self.serve({"user_id": user_ids[i:i + self._test_batch_size]})
+                  for i in range(0, len(user_ids), self._test_batch_size)]
+        return np.concatenate(chunks, axis=0) if chunks else np.zeros((0, self._max_item), np.float32)
+
+    # ============================================================ persistence
+    def save(self, path: str, step: Optional[int] = None) -> str:
+        """Save every variable (optimiser slots and global step included).
+
+        Args:
+            path: Directory of the checkpoint (created if needed).
+            step: Optional step number, appended as ``model.ckpt-<step>``.
+
+        Returns:
+            The checkpoint prefix written; :meth:`load` accepts it or the directory.
+
+        Raises:
+            CheckpointError: the directory cannot be written.
+        """
+        try:
+            os.makedirs(path, exist_ok=True)
+            with self.graph.as_default():
+                return self._saver.save(self.sess, os.path.join(path, "model.ckpt"), global_step=step,
+                                        write_meta_graph=False)
+        except (OSError, tf.errors.OpError) as err:
+            raise CheckpointError(scoped(self._scope, f"cannot save to {path!r}: {err}")) from err
+
+    def load(self, path: str) -> str:
+        """Restore every variable from a checkpoint directory (its latest) or prefix.
+
+        Args:
+            path: A directory written by :meth:`save`, or a prefix it returned.
+
+        Returns:
+            The checkpoint prefix restored.
+
+        Raises:
+            CheckpointError: no checkpoint there, or it does not match this model.
+        """
+        prefix = tf.train.latest_checkpoint(path) if os.path.isdir(path) else path
+        if not prefix or not os.path.exists(prefix + ".index"):
+            raise CheckpointError(scoped(self._scope, (
+                f"no checkpoint at {path!r}; pass a directory written by save() or the prefix it returned.")))
+        self._check_checkpoint_matches(prefix)
+        try:
+            with self.graph.as_default():
+                self._saver.restore(self.sess, prefix)
+        except (tf.errors.NotFoundError, tf.errors.InvalidArgumentError) as err:
+            raise CheckpointError(scoped(self._scope, (
+                f"checkpoint {prefix!r} does not match this model (different class, sizes or "
+                f"hyper-parameters?): {err.message.splitlines()[0]}"))) from err
+        return prefix
+
+    def _check_checkpoint_matches(self, prefix: str) -> None:
+        """Refuse a checkpoint whose variables or shapes differ from this model's.
+
+        Restoring resource variables does not validate shapes, so a checkpoint of a
+        model with another embedding size would load silently; check it here.
+        """
+        stored = tf.train.load_checkpoint(prefix).get_variable_to_shape_map()
+        problems = []
+        for variable in self.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES):
+            name, shape = variable.op.name, variable.shape.as_list()
+            if name not in stored:
+                problems.append(f"{name} is missing")
+            elif list(stored[name]) != shape:
+                problems.append(f"{name} has shape {list(stored[name])}, the model {shape}")
+        if problems:
+            raise CheckpointError(scoped(self._scope, (
+                f"checkpoint {prefix!r} does not match this model (different class, sizes or "
+                f"hyper-parameters?): {'; '.join(problems[:5])}.")))
+
+    def _apply_init_dict(self, init_dict: Mapping[str, np.ndarray]) -> None:
+        by_name = {v.op.name: v for v in tf.global_variables()}
+        for name, value in init_dict.items():
+            key = name[:-2] if name.endswith(":0") else name
+            variable = by_name.get(key)
+            if variable is None:
+                variable = by_name.get(f"{self._scope}/{key}")
+            if variable is None:
+                raise VariableSharingError(scoped(self._scope, (
+                    f"init_dict names {name!r}, which is no variable of this model; names look like "
+                    f"{sorted(by_name)[:5]}...")))
+            value = np.asarray(value, dtype=variable.dtype.base_dtype.as_numpy_dtype)
+            if tuple(value.shape) != tuple(variable.shape.as_list()):
+                raise ShapeError(scoped(self._scope, (
+                    f"init_dict[{name!r}] has shape {value.shape}, the variable is {variable.shape.as_list()}.")))
+            variable.load(value, self.sess)
+
+    # ============================================================== accessors
+    @property
+    def objectives(self) -> List[str]:
+        """Names of the training objectives."""
+        return list(self._objectives)
+
+    def input_names(self, train: bool = True) -> List[str]:
+        """Names of the inputs of the training (or serving) graph."""
+        return list(self._inputs[train])
+
+    @property
+    def scope(self) -> str:
+        """The model's variable scope."""
+        return self._scope
+
+    @property
+    def max_user(self) -> int:
+        """Number of users."""
+        return self._max_user
+
+    @property
+    def max_item(self) -> int:
+        """Number of items."""
+        return self._max_item
+
+    @property
+    def batch_size(self) -> int:
+        """Training batch size."""
+        return self._batch_size
+
+    @property
+    def test_batch_size(self) -> int:
+        """Users per serving call during evaluation."""
+        return self._test_batch_size
+
+    @property
+    def global_step(self) -> int:
+        """Training steps taken so far (restored by :meth:`load`)."""
+        return int(self.sess.run(self._global_step))
+
+    def close(self) -> None:
+        """Close the session."""
+        self.sess.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _as_op(value) -> tf.Operation:
+    """The operation behind a tensor, or the operation itself."""
+    return value.op if isinstance(value, tf.Tensor) else value
+
+
+def _ancestor_ops(ops: Sequence[tf.Operation]) -> set:
+    """All operations the given ones depend on (data and control inputs)."""
+    seen, stack = set(), list(ops)
+    while stack:
+        op = stack.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        stack.extend(t.op for t in op.inputs)
+        stack.extend(op.control_inputs)
+    return seen

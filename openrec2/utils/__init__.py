@@ -1,0 +1,9 @@
+"""Utilities of openrec2: datasets, samplers and evaluators.
+
+Import-light on purpose (numpy only): ``from openrec2.utils import ImplicitDataset``
+never imports TensorFlow.
+"""
+
+from openrec2.utils.dataset import Dataset, ImplicitDataset
+
+__all__ = ['Dataset', 'ImplicitDataset']

@@ -1,0 +1,335 @@
+"""Interaction datasets held as numpy structured arrays.
+
+A :class:`Dataset` wraps a structured array of interactions (fields ``user_id``,
+``item_id``, optional ``label`` and ``timestamp``, any other fields kept as they are)
+together with the id ranges ``max_user`` / ``max_item``. It indexes the *positive*
+interactions of every user as a compressed sparse row (CSR) structure, so membership
+tests, per-user item lists and negative sampling never need a dense user x item
+matrix.
+
+This is the successor of the legacy OpenRec ``Dataset`` / ``ImplicitDataset``; the
+legacy accessors (``get_unique_user_list``, ``get_interactions_by_user_gb_item``,
+``contain_user_item``) are kept as aliases.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+import numpy as np
+
+from openrec2.errors import DataError, scoped
+
+_REQUIRED_FIELDS = ('user_id', 'item_id')
+_SORT_QUERIES_FROM = 1024  # query count from which keys_contain sorts its queries first
+
+
+class Dataset:
+    """A set of (user, item) interactions with a CSR index of each user's positives.
+
+    Positives are the rows whose ``label`` is greater than zero when the array has a
+    ``label`` field, otherwise every row. Duplicate (user, item) rows count once in
+    the positive index (the rows themselves are kept in :attr:`data`, a read-only
+    view of ``raw_data``).
+
+    Args:
+        raw_data: Structured array with integer fields ``user_id`` and ``item_id``;
+            optional numeric ``label`` and ``timestamp`` fields; other fields are kept.
+        max_user: Number of user ids; every ``user_id`` must lie in ``[0, max_user)``.
+        max_item: Number of item ids; every ``item_id`` must lie in ``[0, max_item)``.
+        name: Name used in error messages and reprs.
+
+    Raises:
+        DataError: ``raw_data`` is not a structured array with integer ``user_id`` /
+            ``item_id`` fields, a ``label`` field is not numeric, ``max_user`` /
+            ``max_item`` are not positive integers, or an id lies out of range.
+    """
+
+    def __init__(self, raw_data: np.ndarray, max_user: int, max_item: int,
+                 name: str = 'dataset') -> None:
+        self.name = str(name)
+        self._validate(raw_data, max_user, max_item)
+        # A read-only view: the positive index below stays in step with the rows.
+        self.data = raw_data.view()
+        self.data.flags.writeable = False
+        self.max_user = int(max_user)
+        self.max_item = int(max_item)
+        self._build_positive_index()
+
+    # ------------------------------------------------------------------ validation
+    def _error(self, message: str) -> DataError:
+        return DataError(scoped(f'Dataset {self.name!r}', message))
+
+    def _validate(self, raw_data: np.ndarray, max_user: int, max_item: int) -> None:
+        if not isinstance(raw_data, np.ndarray) or raw_data.dtype.names is None:
+            raise self._error(
+                'raw_data must be a numpy structured array with fields user_id and item_id '
+                f'(got {type(raw_data).__name__}); build one with np.zeros(n, dtype=[("user_id", '
+                'np.int64), ("item_id", np.int64)]) or np.rec.fromarrays.')
+        if raw_data.ndim != 1:
+            raise self._error(f'raw_data must be one-dimensional, got shape {raw_data.shape}.')
+        missing = [f for f in _REQUIRED_FIELDS if f not in raw_data.dtype.names]
+        if missing:
+            raise self._error(f'raw_data lacks field(s) {missing}; it has {list(raw_data.dtype.names)}.')
+        for field in _REQUIRED_FIELDS:
+            if not np.issubdtype(raw_data.dtype[field], np.integer):
+                raise self._error(f'field {field!r} must be an integer dtype, got {raw_data.dtype[field]}.')
+        if 'label' in raw_data.dtype.names and not (
+                np.issubdtype(raw_data.dtype['label'], np.number)
+                or np.issubdtype(raw_data.dtype['label'], np.bool_)):
+            raise self._error(f"field 'label' must be numeric, got {raw_data.dtype['label']}.")
+        for arg_name, value in (('max_user', max_user), ('max_item', max_item)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+                raise self._error(f'{arg_name} must be a positive integer, got {value!r}.')
+        for field, limit, arg_name in (('user_id', max_user, 'max_user'),
+                                       ('item_id', max_item, 'max_item')):
+            ids = raw_data[field]
+            if len(ids) == 0:
+                continue
+            low, high = int(ids.min()), int(ids.max())
+            if low < 0 or high >= limit:
+                raise self._error(
+                    f'{field} values must lie in [0, {arg_name}={limit}); found range '
+                    f'[{low}, {high}]. Remap ids to 0-based or raise {arg_name} to at least {high + 1}.')
+
+    # ------------------------------------------------------------------ indexing
+    def _build_positive_index(self) -> None:
+        users = self.data['user_id'].astype(np.int64)
+        items = self.data['item_id'].astype(np.int64)
+        if 'label' in self.data.dtype.names:
+            positive = self.data['label'] > 0
+            users, items = users[positive], items[positive]
+        # One sorted, de-duplicated int64 key per positive pair: user * max_item + item.
+        keys = np.unique(users * self.max_item + items)
+        self._positive_keys = keys
+        # A 32-bit copy halves the memory binary searches walk, when every key fits.
+        fits_int32 = self.max_user * self.max_item <= np.iinfo(np.int32).max
+        self._search_keys = keys.astype(np.int32) if fits_int32 else keys
+        key_users = keys // self.max_item
+        self._indices = keys - key_users * self.max_item
+        self._positive_counts = np.bincount(key_users, minlength=self.max_user).astype(np.int64)
+        self._indptr = np.zeros(self.max_user + 1, dtype=np.int64)
+        np.cumsum(self._positive_counts, out=self._indptr[1:])
+        self._users = np.flatnonzero(self._positive_counts).astype(np.int64)
+        self._item_popularity = np.bincount(self._indices, minlength=self.max_item).astype(np.int64)
+
+    # ------------------------------------------------------------------ public API
+    def __len__(self) -> int:
+        return int(self.data.shape[0])
+
+    def __repr__(self) -> str:
+        return (f'{type(self).__name__}(name={self.name!r}, rows={len(self)}, '
+                f'positives={self.num_positives}, max_user={self.max_user}, max_item={self.max_item})')
+
+    @property
+    def indptr(self) -> np.ndarray:
+        """int64 ``[max_user + 1]``: user ``u``'s positives are ``indices[indptr[u]:indptr[u+1]]``."""
+        return self._indptr
+
+    @property
+    def indices(self) -> np.ndarray:
+        """int64 ``[num_positives]``: positive item ids, sorted ascending within each user."""
+        return self._indices
+
+    @property
+    def positive_keys(self) -> np.ndarray:
+        """int64 sorted unique keys ``user * max_item + item`` of all positive pairs."""
+        return self._positive_keys
+
+    @property
+    def num_positives(self) -> int:
+        """Number of distinct positive (user, item) pairs."""
+        return int(self._indices.shape[0])
+
+    @property
+    def positive_counts(self) -> np.ndarray:
+        """int64 ``[max_user]``: number of distinct positive items of each user."""
+        return self._positive_counts
+
+    @property
+    def users(self) -> np.ndarray:
+        """int64 sorted ids of the users having at least one positive."""
+        return self._users
+
+    @property
+    def item_popularity(self) -> np.ndarray:
+        """int64 ``[max_item]``: number of users having each item as a positive."""
+        return self._item_popularity
+
+    def positive_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """All distinct positive pairs, ordered by user then item.
+
+        Returns:
+            ``(user_ids, item_ids)``, two int64 arrays of length :attr:`num_positives`.
+        """
+        return self._positive_keys // self.max_item, self._indices
+
+    def positive_items(self, user_id: int) -> np.ndarray:
+        """Sorted positive item ids of one user.
+
+        Args:
+            user_id: A user id in ``[0, max_user)``.
+
+        Returns:
+            int64 array (a read-only view; empty when the user has no positive).
+
+        Raises:
+            DataError: ``user_id`` is out of range.
+        """
+        user_id = int(user_id)
+        if not 0 <= user_id < self.max_user:
+            raise self._error(f'user_id {user_id} is out of range [0, {self.max_user}).')
+        view = self._indices[self._indptr[user_id]:self._indptr[user_id + 1]]
+        view.flags.writeable = False
+        return view
+
+    def item_lists(self, user_ids: Optional[Iterable[int]] = None) -> list[np.ndarray]:
+        """Per-user sorted positive item ids, e.g. the test items of evaluation.
+
+        Args:
+            user_ids: Users to list, in the order wanted; ``None`` means :attr:`users`
+                (every user with at least one positive, ascending).
+
+        Returns:
+            A list with one int64 array per requested user (empty for a user with none).
+
+        Raises:
+            DataError: A user id is out of range.
+        """
+        if user_ids is None:
+            ids = self._users
+        else:
+            if not isinstance(user_ids, (np.ndarray, list, tuple)):
+                user_ids = list(user_ids)
+            ids = np.asarray(user_ids, dtype=np.int64).ravel()
+        self._check_user_range(ids)
+        return [self._indices[self._indptr[u]:self._indptr[u + 1]] for u in ids.tolist()]
+
+    def contains(self, user_ids, item_ids) -> np.ndarray:
+        """Vectorised test of whether each (user, item) pair is a positive.
+
+        Args:
+            user_ids: Array-like of user ids (broadcast against ``item_ids``).
+            item_ids: Array-like of item ids.
+
+        Returns:
+            Boolean array of the broadcast shape; out-of-range ids give ``False``.
+        """
+        users, items = np.broadcast_arrays(np.asarray(user_ids, dtype=np.int64),
+                                           np.asarray(item_ids, dtype=np.int64))
+        in_range = (users >= 0) & (users < self.max_user) & (items >= 0) & (items < self.max_item)
+        return in_range & self.contains_keys(np.where(in_range, users * self.max_item + items, -1))
+
+    def contains_keys(self, keys: np.ndarray) -> np.ndarray:
+        """Membership of pair keys ``user * max_item + item`` among the positives.
+
+        Args:
+            keys: int64 array of keys of in-range pairs (any shape).
+
+        Returns:
+            Boolean array shaped like ``keys``.
+        """
+        return keys_contain(self._search_keys, np.asarray(keys).astype(self._search_keys.dtype, copy=False))
+
+    # ------------------------------------------------------------------ legacy aliases
+    def get_unique_user_list(self) -> np.ndarray:
+        """Legacy alias of :attr:`users`.
+
+        Returns:
+            int64 sorted ids of users with at least one positive.
+        """
+        return self._users
+
+    def get_interactions_by_user_gb_item(self) -> dict[int, np.ndarray]:
+        """Legacy accessor: each user's positive items, grouped by user.
+
+        Returns:
+            Dict ``{user_id: sorted int64 array of positive item ids}`` for :attr:`users`.
+        """
+        return dict(zip(self._users.tolist(), self.item_lists()))
+
+    def contain_user_item(self, user_id: int, item_id: int) -> bool:
+        """Legacy scalar membership test.
+
+        Args:
+            user_id: A user id.
+            item_id: An item id.
+
+        Returns:
+            Whether (user_id, item_id) is a positive pair.
+        """
+        return bool(self.contains(user_id, item_id))
+
+    def _check_user_range(self, ids: np.ndarray) -> None:
+        if ids.size and (ids.min() < 0 or ids.max() >= self.max_user):
+            raise self._error(f'user ids must lie in [0, {self.max_user}); got range '
+                              f'[{int(ids.min())}, {int(ids.max())}].')
+
+
+class ImplicitDataset(Dataset):
+    """Implicit-feedback dataset (clicks, purchases, ratings treated as positives).
+
+    Same API as :class:`Dataset`; the legacy OpenRec name is kept so that legacy
+    scripts port by changing their imports. Rows without a ``label`` field are all
+    positives; with one, rows with ``label > 0`` are.
+    """
+
+
+def keys_contain(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Membership of ``keys`` in a sorted int64 key array, via ``searchsorted``.
+
+    Args:
+        sorted_keys: Sorted 1-D int64 array.
+        keys: int64 array of any shape.
+
+    Returns:
+        Boolean array shaped like ``keys``.
+    """
+    keys = np.asarray(keys)
+    if sorted_keys.size == 0:
+        return np.zeros(keys.shape, dtype=bool)
+    if keys.size < _SORT_QUERIES_FROM:
+        position = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
+        return sorted_keys[position] == keys
+    # Sorted queries walk the key array in order, which is about twice as fast on
+    # large key arrays (cache-friendly binary searches) even after the argsort.
+    flat = keys.ravel()
+    order = np.argsort(flat)
+    ordered = flat[order]
+    position = np.searchsorted(sorted_keys, ordered)
+    np.minimum(position, sorted_keys.size - 1, out=position)
+    found = np.empty(flat.size, dtype=bool)
+    found[order] = sorted_keys[position] == ordered
+    return found.reshape(keys.shape)
+
+
+def make_interactions(user_ids, item_ids, label=None, timestamp=None) -> np.ndarray:
+    """Build the structured array a :class:`Dataset` takes from plain columns.
+
+    Args:
+        user_ids: Integer user ids.
+        item_ids: Integer item ids (same length).
+        label: Optional float labels (same length).
+        timestamp: Optional int64 timestamps (same length).
+
+    Returns:
+        Structured array with fields ``user_id``, ``item_id`` (int64) and, when given,
+        ``label`` (float32) and ``timestamp`` (int64).
+
+    Raises:
+        DataError: The columns differ in length.
+    """
+    columns = [('user_id', np.int64, user_ids), ('item_id', np.int64, item_ids)]
+    if label is not None:
+        columns.append(('label', np.float32, label))
+    if timestamp is not None:
+        columns.append(('timestamp', np.int64, timestamp))
+    arrays = [np.asarray(values).ravel() for _, _, values in columns]
+    lengths = {len(a) for a in arrays}
+    if len(lengths) != 1:
+        raise DataError(scoped('make_interactions', f'columns differ in length: '
+                               f'{ {name: len(a) for (name, _, _), a in zip(columns, arrays)} }.'))
+    out = np.empty(lengths.pop(), dtype=[(name, dtype) for name, dtype, _ in columns])
+    for (name, _, _), values in zip(columns, arrays):
+        out[name] = values
+    return out

@@ -1,0 +1,61 @@
+"""Stratified pointwise sampler: labelled (user, item) rows with a fixed share of
+positives per batch, for pointwise losses (e.g. the cross-entropy of GMF/NCF, He et
+al., "Neural Collaborative Filtering", WWW 2017).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from openrec2.errors import DataError, UnknownOptionError, scoped
+from openrec2.utils.dataset import Dataset
+from openrec2.utils.samplers.negatives import check_negatives_exist, sample_negatives
+from openrec2.utils.samplers.sampler import Batch, Sampler
+
+
+class StratifiedPointwiseSampler(Sampler):
+    """Endless stream of ``{'user_id', 'item_id'}`` int32 / ``'label'`` float32 batches.
+
+    Each batch has exactly ``round(pos_ratio * batch_size)`` positives (uniform over the
+    positive interactions, label 1) and the rest negatives (a uniform user with a
+    positive, then a uniform non-positive item, label 0), in shuffled order.
+
+    Args:
+        dataset: Dataset to sample from.
+        batch_size: Rows per batch.
+        pos_ratio: Share of positives per batch, in ``[0, 1]``.
+        num_process: Worker threads; the stream does not depend on it.
+        seed: Seed of the stream.
+        prefetch: Batches made ahead.
+
+    Raises:
+        UnknownOptionError: ``pos_ratio`` outside ``[0, 1]`` or invalid sizes.
+        DataError: No positive, or a user has every item as positive.
+    """
+
+    def __init__(self, dataset: Dataset, batch_size: int, pos_ratio: float = 0.5, num_process: int = 1,
+                 seed: int = 100, prefetch: int = 8) -> None:
+        super().__init__(dataset, batch_size, num_process=num_process, seed=seed, prefetch=prefetch)
+        if not 0.0 <= float(pos_ratio) <= 1.0:
+            raise UnknownOptionError(scoped(self.scope, f'pos_ratio must lie in [0, 1], got {pos_ratio!r}.'))
+        if self.dataset.num_positives == 0:
+            raise DataError(scoped(self.scope, f'dataset {self.dataset.name!r} has no positive interaction.'))
+        check_negatives_exist(self.dataset, self.dataset.users, self.scope)
+        self.pos_ratio = float(pos_ratio)
+        self.num_positives_per_batch = int(round(self.pos_ratio * self.batch_size))
+        self._positive_users, self._positive_items = self.dataset.positive_pairs()
+
+    def _make_batch(self, index: int, rng: np.random.Generator) -> Batch:
+        n_pos = self.num_positives_per_batch
+        n_neg = self.batch_size - n_pos
+        rows = rng.integers(0, self.dataset.num_positives, size=n_pos)
+        negative_users = rng.choice(self.dataset.users, size=n_neg)
+        negative_items = sample_negatives(rng, negative_users, self.dataset)
+        order = rng.permutation(self.batch_size)
+        users = np.concatenate([self._positive_users[rows], negative_users])[order]
+        items = np.concatenate([self._positive_items[rows], negative_items])[order]
+        labels = np.concatenate([np.ones(n_pos, np.float32), np.zeros(n_neg, np.float32)])[order]
+        return {'user_id': users.astype(np.int32), 'item_id': items.astype(np.int32), 'label': labels}
+
+
+PointwiseSampler = StratifiedPointwiseSampler

@@ -1,0 +1,253 @@
+"""Sampler base class: batches made by background threads, in a reproducible order.
+
+Batch ``i`` is always generated from its own generator
+``np.random.default_rng([seed, i])``, so the stream depends only on the seed, never
+on how many workers made it (the legacy sampler seeded once and then forked, so all
+its workers emitted the same batches). Worker ``k`` of ``P`` makes batches
+``k, k + P, k + 2P, ...`` into its own bounded queue and the consumer reads the queues
+round-robin, which restores batch order without an unbounded reorder buffer.
+
+Workers are threads, never processes: forking after a TensorFlow session exists is
+unsafe, and the numpy work releases the GIL for most of its time.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import queue
+import threading
+import weakref
+from typing import Any, Optional
+
+import numpy as np
+
+from openrec2.errors import DTypeError, SamplerError, UnknownOptionError, scoped
+from openrec2.utils.dataset import Dataset
+
+Batch = dict[str, np.ndarray]
+
+_POLL_SECONDS = 0.1
+_JOIN_SECONDS = 5.0
+
+
+class _WorkerFailure:
+    """An exception a worker raised while making batch ``index``."""
+
+    def __init__(self, error: BaseException, index: int) -> None:
+        self.error = error
+        self.index = index
+
+
+class Sampler:
+    """Base class of the training samplers (an iterator of dict batches).
+
+    Subclasses implement :meth:`_make_batch` (and :meth:`_num_batches` when the stream
+    is finite). Threads start on the first request; :meth:`close` (or leaving a
+    ``with`` block) stops and joins them. One consumer thread reads a sampler.
+
+    Args:
+        dataset: The :class:`~openrec2.utils.Dataset` to sample from. For legacy
+            scripts the order ``Sampler(batch_size, dataset)`` is accepted too.
+        batch_size: Rows per batch.
+        num_process: Number of worker threads (the legacy name is kept).
+        seed: Non-negative seed of the whole stream.
+        prefetch: Batches made ahead of the consumer (bounded queues, shared by workers).
+
+    Raises:
+        DTypeError: ``dataset`` is not a Dataset.
+        UnknownOptionError: A non-positive ``batch_size`` / ``num_process`` /
+            ``prefetch`` or a negative ``seed``.
+    """
+
+    def __init__(self, dataset: Dataset, batch_size: int, num_process: int = 1, seed: int = 100,
+                 prefetch: int = 8) -> None:
+        if isinstance(dataset, numbers.Integral) and isinstance(batch_size, Dataset):
+            dataset, batch_size = batch_size, dataset  # legacy order (batch_size, dataset)
+        self.scope = type(self).__name__
+        if not isinstance(dataset, Dataset):
+            raise DTypeError(scoped(self.scope, (
+                f'dataset must be an openrec2.utils.Dataset, got {type(dataset).__name__}; wrap a '
+                'structured array with ImplicitDataset(raw_data, max_user, max_item).')))
+        for arg_name, value, minimum in (('batch_size', batch_size, 1), ('num_process', num_process, 1),
+                                         ('prefetch', prefetch, 1), ('seed', seed, 0)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+                raise UnknownOptionError(scoped(self.scope, (
+                    f'{arg_name} must be an integer >= {minimum}, got {value!r}.')))
+        self._dataset = dataset
+        self._batch_size = int(batch_size)
+        self._num_process = int(num_process)
+        self._seed = int(seed)
+        self._prefetch = int(prefetch)
+        self._threads: list[threading.Thread] = []
+        self._queues: list[queue.Queue] = []
+        self._stop = threading.Event()
+        self._next_index = 0
+        self._started = False
+        self._closed = False
+
+    # ------------------------------------------------------------------ subclass hooks
+    def _make_batch(self, index: int, rng: np.random.Generator) -> Batch:
+        """Make batch number ``index`` using only ``rng`` for randomness."""
+        raise NotImplementedError(f'{type(self).__name__} must implement _make_batch')
+
+    def _num_batches(self) -> Optional[int]:
+        """Number of batches of a finite stream, or ``None`` for an endless one."""
+        return None
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def dataset(self) -> Dataset:
+        """The dataset sampled from."""
+        return self._dataset
+
+    @property
+    def batch_size(self) -> int:
+        """Rows per batch."""
+        return self._batch_size
+
+    @property
+    def seed(self) -> int:
+        """Seed of the stream."""
+        return self._seed
+
+    @property
+    def num_process(self) -> int:
+        """Number of worker threads."""
+        return self._num_process
+
+    @property
+    def batches_per_epoch(self) -> int:
+        """Batches that cover the positive interactions once: ``ceil(#positives / batch_size)``."""
+        return max(1, math.ceil(self._dataset.num_positives / self._batch_size))
+
+    def batch_rng(self, index: int) -> np.random.Generator:
+        """The generator batch ``index`` is made from.
+
+        Args:
+            index: Batch number (0-based).
+
+        Returns:
+            ``np.random.default_rng([seed, index])``.
+        """
+        return np.random.default_rng([self._seed, index])
+
+    # ------------------------------------------------------------------ workers
+    def _start(self) -> None:
+        per_queue = max(1, math.ceil(self._prefetch / self._num_process))
+        self._queues = [queue.Queue(maxsize=per_queue) for _ in range(self._num_process)]
+        # Workers hold the sampler only weakly, so a sampler dropped without close()
+        # is still collected, and its __del__ stops the threads.
+        self._threads = [threading.Thread(target=_work, daemon=True, name=f'{self.scope}-worker-{k}',
+                                          args=(weakref.ref(self), k, self._num_process, self._num_batches(),
+                                                self._queues[k], self._stop))
+                         for k in range(self._num_process)]
+        self._started = True
+        for thread in self._threads:
+            thread.start()
+
+    # ------------------------------------------------------------------ consumer API
+    def next_batch(self) -> Batch:
+        """The next batch of the stream.
+
+        Returns:
+            Dict of numpy arrays keyed by model input names.
+
+        Raises:
+            StopIteration: A finite sampler has delivered all its batches.
+            SamplerError: A worker failed (its exception is the ``__cause__``) or the
+                sampler was closed.
+        """
+        if self._closed:
+            raise SamplerError(scoped(self.scope, 'the sampler is closed; create a new one.'))
+        total = self._num_batches()
+        if total is not None and self._next_index >= total:
+            self._shutdown()
+            raise StopIteration
+        if not self._started:
+            self._start()
+        worker = self._next_index % self._num_process
+        source, thread = self._queues[worker], self._threads[worker]
+        while True:
+            try:
+                item = source.get(timeout=_POLL_SECONDS)
+                break
+            except queue.Empty:
+                if not thread.is_alive() and source.empty():
+                    self.close()
+                    raise SamplerError(scoped(self.scope, (
+                        f'worker {worker} stopped before making batch {self._next_index}.'))) from None
+        if isinstance(item, _WorkerFailure):
+            self.close()
+            raise SamplerError(scoped(self.scope, (
+                f'worker {worker} failed while making batch {item.index}: '
+                f'{type(item.error).__name__}: {item.error}'))) from item.error
+        index, batch = item
+        self._next_index = index + 1
+        return batch
+
+    def __next__(self) -> Batch:
+        return self.next_batch()
+
+    def __iter__(self) -> 'Sampler':
+        return self
+
+    def _shutdown(self) -> None:
+        self._stop.set()
+        for source in self._queues:  # unblock nothing-waiting puts quickly
+            while True:
+                try:
+                    source.get_nowait()
+                except queue.Empty:
+                    break
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join(timeout=_JOIN_SECONDS)
+        self._threads = []
+
+    def close(self) -> None:
+        """Stop and join every worker thread; later requests raise SamplerError."""
+        self._shutdown()
+        self._closed = True
+
+    def __enter__(self) -> 'Sampler':
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+def _put(out: queue.Queue, item: Any, stop: threading.Event) -> bool:
+    """Put ``item`` unless ``stop`` is set first; returns whether it was put."""
+    while not stop.is_set():
+        try:
+            out.put(item, timeout=_POLL_SECONDS)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+def _work(sampler_ref: 'weakref.ref[Sampler]', worker: int, num_workers: int, total: Optional[int],
+          out: queue.Queue, stop: threading.Event) -> None:
+    """Worker loop: make batches ``worker, worker + num_workers, ...`` into ``out``."""
+    index = worker
+    while not stop.is_set() and (total is None or index < total):
+        sampler = sampler_ref()
+        if sampler is None:
+            return
+        try:
+            item = (index, sampler._make_batch(index, sampler.batch_rng(index)))
+        except BaseException as error:  # handed to the consumer, re-raised there
+            _put(out, _WorkerFailure(error, index), stop)
+            return
+        del sampler  # do not keep the sampler alive while blocked on a full queue
+        if not _put(out, item, stop):
+            return
+        index += num_workers

@@ -1,0 +1,44 @@
+"""Tests of the CiteULike-a loader."""
+
+import pytest
+from split_checks import assert_consistent, assert_follows_recbole_rule, requires_data
+
+from openrec2.datasets import load_citeulike_a
+from openrec2.errors import DataError, DataFileNotFoundError
+
+
+@requires_data
+def test_citeulike_counts_and_split():
+    split = load_citeulike_a()
+    assert (split.max_user, split.max_item) == (5551, 16980)
+    assert len(split.train) + len(split.validation) + len(split.test) == 204_986
+    assert split.item_features is None
+    assert_consistent(split)
+    assert_follows_recbole_rule(split, (0.8, 0.1, 0.1))
+
+
+@requires_data
+def test_citeulike_leave_one_out_without_timestamps():
+    split = load_citeulike_a(split='leave_one_out', validation=False)
+    assert split.validation is None and len(split.test) == (split.train.positive_counts + split.test.positive_counts
+                                                            >= 2).sum()
+    assert 'random order (seed 2020)' in split.protocol
+
+
+def test_missing_users_file(tmp_path):
+    with pytest.raises(DataFileNotFoundError, match=r'citeulike-a/users\.dat'):
+        load_citeulike_a(data_home=tmp_path)
+
+
+def test_count_mismatch_is_malformed(tmp_path):
+    (tmp_path / 'citeulike-a').mkdir()
+    (tmp_path / 'citeulike-a' / 'users.dat').write_text('2 0 1\n3 4 5\n')
+    with pytest.raises(DataError, match=r'users\.dat: line 2 says 3 items but lists 2'):
+        load_citeulike_a(data_home=tmp_path)
+
+
+def test_blank_line_is_malformed(tmp_path):
+    (tmp_path / 'citeulike-a').mkdir()
+    (tmp_path / 'citeulike-a' / 'users.dat').write_text('2 0 1\n\n1 4\n')
+    with pytest.raises(DataError, match='line 2 is blank'):
+        load_citeulike_a(data_home=tmp_path)

@@ -1,0 +1,184 @@
+"""Tests of the Recommender base class through BPR: feeding, sharing, objectives, persistence."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+import tensorflow.compat.v1 as tf
+
+from openrec2.errors import (CheckpointError, DTypeError, MissingInputError, ShapeError,
+                             UnknownOptionError, VariableSharingError)
+from openrec2.modules.extractions import LatentFactor
+from openrec2.modules.interactions import PairwiseLog
+from openrec2.recommenders import BPR, Recommender
+
+
+def _batch(rng, users=20, items=30, size=16):
+    return {"user_id": rng.integers(0, users, size).astype(np.int32),
+            "p_item_id": rng.integers(0, items, size).astype(np.int32),
+            "n_item_id": rng.integers(0, items, size).astype(np.int32)}
+
+
+@pytest.fixture
+def model():
+    bpr = BPR(batch_size=16, max_user=20, max_item=30, dim_embed=4, seed=3)
+    yield bpr
+    bpr.close()
+
+
+def test_training_and_serving_share_the_same_variables(model):
+    names = sorted(v.op.name for v in model.graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES))
+    assert names == ["bpr/item/embedding", "bpr/item_bias/embedding", "bpr/user/embedding"]
+    assert model._get_module("user_vec", True).get_variables() == model._get_module("user_vec", False).get_variables()
+
+
+def test_serving_reflects_training_immediately(model):
+    rng = np.random.default_rng(0)
+    before = model.serve({"user_id": np.arange(3)})
+    model.train(_batch(rng))
+    assert not np.allclose(before, model.serve({"user_id": np.arange(3)}))
+
+
+def test_serve_all_items_and_pairs_agree(model):
+    users = np.array([1, 5, 7], dtype=np.int32)
+    items = np.array([0, 29, 3], dtype=np.int32)
+    full = model.serve({"user_id": users})
+    assert full.shape == (3, 30)
+    np.testing.assert_allclose(model.serve({"user_id": users, "item_id": items}), full[[0, 1, 2], items], rtol=1e-5, atol=1e-9)
+    np.testing.assert_allclose(model.serve_all_items(np.arange(20))[users], full, rtol=1e-5, atol=1e-9)
+
+
+def test_graph_does_not_grow_with_training(model):
+    rng = np.random.default_rng(0)
+    model.train(_batch(rng))
+    ops = len(model.graph.get_operations())
+    for _ in range(5):
+        model.train(_batch(rng))
+    assert len(model.graph.get_operations()) == ops
+
+
+def test_input_names_and_objectives(model):
+    assert model.input_names() == ["user_id", "p_item_id", "n_item_id"]
+    assert model.input_names(train=False) == ["user_id", "item_id"]
+    assert model.objectives == ["default"]
+
+
+def test_bad_batches_raise_specific_errors(model):
+    rng = np.random.default_rng(0)
+    batch = _batch(rng)
+    with pytest.raises(MissingInputError, match="^bpr: the batch lacks input 'n_item_id'"):
+        model.train({k: v for k, v in batch.items() if k != "n_item_id"})
+    with pytest.raises(DTypeError, match="'user_id' must hold integers"):
+        model.train(dict(batch, user_id=batch["user_id"].astype(np.float32)))
+    with pytest.raises(ShapeError, match=r"'p_item_id' must have shape \[None\]"):
+        model.train(dict(batch, p_item_id=batch["p_item_id"].reshape(4, 4)))
+    with pytest.raises(ShapeError, match=r"'user_id' holds ids outside \[0, 20\)"):
+        model.train(dict(batch, user_id=batch["user_id"] + 20))
+    with pytest.raises(UnknownOptionError, match="unknown objective 'kg'"):
+        model.train(batch, objective="kg")
+    with pytest.raises(MissingInputError, match="cannot serve a batch with keys"):
+        model.serve({"item_id": np.arange(3)})
+
+
+def test_init_dict_sets_values_and_rejects_unknown_names():
+    table = np.full((20, 4), 0.5, dtype=np.float32)
+    with BPR(batch_size=4, max_user=20, max_item=30, dim_embed=4, init_dict={"user/embedding": table}) as bpr:
+        np.testing.assert_array_equal(bpr.sess.run(bpr._get_module("user_vec", False).get_variables()[0]), table)
+    with pytest.raises(VariableSharingError, match="init_dict names 'nope'"):
+        BPR(batch_size=4, max_user=20, max_item=30, init_dict={"nope": table})
+    with pytest.raises(ShapeError, match=r"init_dict\['bpr/user/embedding'\] has shape \(3, 3\)"):
+        BPR(batch_size=4, max_user=20, max_item=30, dim_embed=4, init_dict={"bpr/user/embedding": np.zeros((3, 3))})
+
+
+def test_bad_sizes_are_rejected():
+    with pytest.raises(ShapeError, match="^bpr: `max_item` must be a positive integer"):
+        BPR(batch_size=4, max_user=20, max_item=0)
+
+
+class _TwoObjectives(Recommender):
+    """A toy model with two objectives training different tables."""
+
+    def _build_inputs(self, train=True):
+        self._add_input("user_id", "int32", [None], train=train, max_value=self._max_user)
+        if train:
+            self._add_input("p_item_id", "int32", [None], train=True)
+            self._add_input("n_item_id", "int32", [None], train=True)
+
+    def _build_extractions(self, train=True):
+        ids = self._get_input("user_id", train)
+        self._add_module("user", LatentFactor([self._max_user, 2], ids=ids, l2_reg=1.0, scope="user"),
+                         train=train, train_loss="shrink_user")
+        self._add_module("item", LatentFactor([self._max_item, 2], ids=None, scope="item"), train=train,
+                         train_loss=False)
+
+    def _build_interactions(self, train=True):
+        user = self._get_module("user", train).get_outputs()[0]
+        items = self._get_module("item", train).get_outputs()[0]
+        if train:
+            self._add_module("rank", PairwiseLog(user=user, p_item=tf.gather(items, self._get_input("p_item_id")),
+                                                 n_item=tf.gather(items, self._get_input("n_item_id"))),
+                             train_loss="rank")
+        else:
+            self._set_serving_output(PairwiseLog(user=user, item=items, train=False).get_outputs()[0], ["user_id"])
+
+
+def test_named_objectives_train_only_what_they_depend_on():
+    with _TwoObjectives(batch_size=4, max_user=5, max_item=6, seed=0) as model:
+        assert model.objectives == ["shrink_user", "rank"]
+        items_before = model.sess.run(model._get_module("item", True).get_variables()[0])
+        # shrink_user needs only user ids
+        losses = [model.train({"user_id": np.arange(5)}, objective="shrink_user") for _ in range(3)]
+        assert losses[-1] < losses[0]
+        np.testing.assert_array_equal(model.sess.run(model._get_module("item", True).get_variables()[0]), items_before)
+        model.train({"user_id": np.arange(4), "p_item_id": np.arange(4), "n_item_id": np.arange(1, 5)}, objective="rank")
+        assert not np.allclose(model.sess.run(model._get_module("item", True).get_variables()[0]), items_before)
+        assert model.global_step == 4
+
+
+SCRIPT = textwrap.dedent("""
+    import sys, numpy as np
+    from openrec2.recommenders import BPR
+    model = BPR(batch_size=16, max_user=20, max_item=30, dim_embed=4, seed=99)
+    model.load(sys.argv[1])
+    np.save(sys.argv[2], model.serve({"user_id": np.arange(20)}))
+    rng = np.random.default_rng(5)
+    batch = {k: rng.integers(0, n, 16).astype(np.int32) for k, n in (("user_id", 20), ("p_item_id", 30), ("n_item_id", 30))}
+    model.train(batch)
+    np.save(sys.argv[3], model.serve({"user_id": np.arange(20)}))
+    print(model.global_step)
+""")
+
+
+def test_save_then_load_in_a_fresh_process_gives_identical_scores_and_resumes(model, tmp_path):
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        model.train(_batch(rng))
+    prefix = model.save(str(tmp_path / "ckpt"), step=5)
+    assert prefix.endswith("model.ckpt-5")
+    expected = model.serve({"user_id": np.arange(20)})
+    # The next step taken here and in the fresh process must match (optimiser state restored).
+    resume_rng = np.random.default_rng(5)
+    model.train({k: resume_rng.integers(0, n, 16).astype(np.int32)
+                 for k, n in (("user_id", 20), ("p_item_id", 30), ("n_item_id", 30))})
+    expected_after = model.serve({"user_id": np.arange(20)})
+    script = tmp_path / "reload.py"
+    script.write_text(SCRIPT)
+    result = subprocess.run([sys.executable, str(script), str(tmp_path / "ckpt"), str(tmp_path / "a.npy"),
+                             str(tmp_path / "b.npy")], capture_output=True, text=True, timeout=300,
+                            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "6"
+    np.testing.assert_array_equal(np.load(tmp_path / "a.npy"), expected)
+    np.testing.assert_allclose(np.load(tmp_path / "b.npy"), expected_after, rtol=1e-6, atol=1e-7)
+
+
+def test_load_errors(model, tmp_path):
+    with pytest.raises(CheckpointError, match="^bpr: no checkpoint at"):
+        model.load(str(tmp_path))
+    other = BPR(batch_size=16, max_user=20, max_item=30, dim_embed=8)
+    other.save(str(tmp_path / "wide"))
+    with pytest.raises(CheckpointError, match="does not match this model"):
+        model.load(str(tmp_path / "wide"))
