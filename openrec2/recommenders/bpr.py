@@ -35,11 +35,11 @@ class BPR(MatrixFactorization):
     training_item_inputs = ["p_item_id", "n_item_id"]
 
     def _build_training_interaction(self):
-        output = self._output
+        p_item, p_bias = self._training_item("p_item_id")
+        n_item, n_bias = self._training_item("n_item_id")
         self._add_module("interaction", PairwiseLog(
-            user=output("user_vec", True),
-            p_item=output("p_item_vec", True), p_item_bias=output("p_item_bias", True),
-            n_item=output("n_item_vec", True), n_item_bias=output("n_item_bias", True)))
+            user=self._output("user_vec", True), p_item=p_item, p_item_bias=p_bias,
+            n_item=n_item, n_item_bias=n_bias))
 
     def _scoring_interaction(self, user, item, item_bias, all_items, scope):
         if all_items:

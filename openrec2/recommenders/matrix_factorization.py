@@ -55,17 +55,25 @@ class MatrixFactorization(Recommender):
                                                   l2_reg=self._l2_reg, scope="user"), train=train)
 
     def _build_item_extractions(self, train=True):
-        # Training looks up the rows of each item input; serving takes whole tables.
-        names = self.training_item_inputs if train else [None]
-        for index, name in enumerate(names):
-            ids = None if name is None else self._get_input(name)
-            role = "item" if name is None else self._role(name)
-            self._add_module(f"{role}_vec", LatentFactor(
-                [self._max_item, self._dim_embed], ids=ids, l2_reg=self._l2_reg,
-                scope="item", reuse=index > 0), train=train)
-            self._add_module(f"{role}_bias", LatentFactor(
-                [self._max_item, 1], init="zero", ids=ids, l2_reg=self._l2_reg,
-                scope="item_bias", reuse=index > 0), train=train)
+        # Training looks up the rows of all item inputs at once (one gather and one
+        # sparse update per table, however many item inputs there are) and splits
+        # them by input; serving takes the whole tables.
+        ids = None
+        if train:
+            inputs = [self._get_input(name) for name in self.training_item_inputs]
+            ids = tf.concat(inputs, axis=0)
+            sizes = [tf.shape(one)[0] for one in inputs]
+        factors = self._add_module("item_vec", LatentFactor(
+            [self._max_item, self._dim_embed], ids=ids, l2_reg=self._l2_reg, scope="item"), train=train)
+        biases = self._add_module("item_bias", LatentFactor(
+            [self._max_item, 1], init="zero", ids=ids, l2_reg=self._l2_reg, scope="item_bias"), train=train)
+        if train:
+            rows = zip(tf.split(factors.get_outputs()[0], sizes), tf.split(biases.get_outputs()[0], sizes))
+            self._item_rows = {self._role(name): row for name, row in zip(self.training_item_inputs, rows)}
+
+    def _training_item(self, input_name: str):
+        """``(factors, biases)`` of the batch rows of one training item input."""
+        return self._item_rows[self._role(input_name)]
 
     def _output(self, name: str, train: bool) -> tf.Tensor:
         """First output of a registered module."""

@@ -21,43 +21,70 @@ class LazyAdamOptimizer(tf.train.AdamOptimizer):
 
     For rows that appear in a batch the update is Adam's; rows that do not appear keep
     their moments unchanged (instead of decaying them). Duplicate indices are summed
-    before the update by the base class.
+    before the update by the base class. For matrices (embedding tables, dense
+    weights) the two moment estimates live side by side in one slot ``mv`` of shape
+    ``[rows, 2 * cols]``, so a sparse step reads and writes the moments of a row in one
+    gather and one scatter instead of two each; other variables keep the usual ``m``
+    and ``v`` slots.
     """
 
-    def _lazy_step(self, grad, var, indices, scatter_update, scatter_sub):
-        beta1_power, beta2_power = self._get_beta_accumulators()
-        dtype = var.dtype.base_dtype
-        beta1_power = tf.cast(beta1_power, dtype)
-        beta2_power = tf.cast(beta2_power, dtype)
-        lr = tf.cast(self._lr_t, dtype)
-        beta1 = tf.cast(self._beta1_t, dtype)
-        beta2 = tf.cast(self._beta2_t, dtype)
-        epsilon = tf.cast(self._epsilon_t, dtype)
-        # Bias-corrected step size, as in Adam.
+    def _create_slots(self, var_list):
+        matrices = [v for v in var_list if v.shape.ndims == 2]
+        others = [v for v in var_list if v.shape.ndims != 2]
+        if others:
+            super()._create_slots(others)  # m, v (and the beta powers)
+        elif var_list:
+            first = min(var_list, key=lambda x: x.name)
+            self._create_non_slot_variable(initial_value=self._beta1, name="beta1_power", colocate_with=first)
+            self._create_non_slot_variable(initial_value=self._beta2, name="beta2_power", colocate_with=first)
+        for var in matrices:
+            rows, cols = var.shape.as_list()
+            self._get_or_make_slot_with_initializer(
+                var, tf.zeros_initializer(), tf.TensorShape([rows, 2 * cols]), var.dtype.base_dtype,
+                "mv", self._name)
+
+    def _hyper(self, dtype):
+        """Bias-corrected step size, beta1, beta2 and epsilon as ``dtype`` tensors."""
+        beta1_power, beta2_power = (tf.cast(p, dtype) for p in self._get_beta_accumulators())
+        lr, beta1, beta2, epsilon = (tf.cast(t, dtype) for t in (self._lr_t, self._beta1_t, self._beta2_t, self._epsilon_t))
         step = lr * tf.sqrt(1.0 - beta2_power) / (1.0 - beta1_power)
-        m = self.get_slot(var, "m")
-        v = self.get_slot(var, "v")
-        m_rows = beta1 * tf.gather(m, indices) + (1.0 - beta1) * grad
-        v_rows = beta2 * tf.gather(v, indices) + (1.0 - beta2) * tf.square(grad)
-        m_update = scatter_update(m, indices, m_rows)
-        v_update = scatter_update(v, indices, v_rows)
-        with tf.control_dependencies([m_update, v_update]):
-            var_update = scatter_sub(var, indices, step * m_rows / (tf.sqrt(v_rows) + epsilon))
-        return tf.group(var_update, m_update, v_update)
+        return step, beta1, beta2, epsilon
+
+    def _moments(self, m, v, grad, beta1, beta2):
+        """Adam's moment updates."""
+        return beta1 * m + (1.0 - beta1) * grad, beta2 * v + (1.0 - beta2) * tf.square(grad)
+
+    def _resource_apply_dense(self, grad, var):
+        mv = self.get_slot(var, "mv")
+        if mv is None:
+            return super()._resource_apply_dense(grad, var)
+        step, beta1, beta2, epsilon = self._hyper(var.dtype.base_dtype)
+        m, v = self._moments(*tf.split(mv, 2, axis=1), grad, beta1, beta2)
+        mv_update = mv.assign(tf.concat([m, v], axis=1))
+        var_update = var.assign_sub(step * m / (tf.sqrt(v) + epsilon))
+        return tf.group(mv_update, var_update)
 
     def _resource_apply_sparse(self, grad, var, indices):
-        def scatter_update(variable, idx, rows):
-            return tf.raw_ops.ResourceScatterUpdate(resource=variable.handle, indices=idx, updates=rows)
+        step, beta1, beta2, epsilon = self._hyper(var.dtype.base_dtype)
+        mv = self.get_slot(var, "mv")
+        if mv is not None:
+            m_rows, v_rows = self._moments(*tf.split(tf.gather(mv, indices), 2, axis=1), grad, beta1, beta2)
+            moment_updates = [tf.raw_ops.ResourceScatterUpdate(
+                resource=mv.handle, indices=indices, updates=tf.concat([m_rows, v_rows], axis=1))]
+        else:
+            m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
+            m_rows, v_rows = self._moments(tf.gather(m, indices), tf.gather(v, indices), grad, beta1, beta2)
+            moment_updates = [tf.raw_ops.ResourceScatterUpdate(resource=slot.handle, indices=indices, updates=rows)
+                              for slot, rows in ((m, m_rows), (v, v_rows))]
+        var_update = tf.raw_ops.ResourceScatterSub(
+            resource=var.handle, indices=indices, updates=step * m_rows / (tf.sqrt(v_rows) + epsilon))
+        return tf.group(var_update, *moment_updates)
 
-        def scatter_sub(variable, idx, rows):
-            return tf.raw_ops.ResourceScatterSub(resource=variable.handle, indices=idx, updates=rows)
-
-        return self._lazy_step(grad, var, indices, scatter_update, scatter_sub)
+    def _apply_dense(self, grad, var):
+        raise NotImplementedError("openrec2 uses resource variables only")
 
     def _apply_sparse(self, grad, var):
-        return self._lazy_step(grad.values, var, grad.indices,
-                               lambda variable, idx, rows: tf.scatter_update(variable, idx, rows, use_locking=self._use_locking),
-                               lambda variable, idx, rows: tf.scatter_sub(variable, idx, rows, use_locking=self._use_locking))
+        raise NotImplementedError("openrec2 uses resource variables only")
 
 
 #: Name -> (optimiser factory, default learning rate).

@@ -50,9 +50,10 @@ class PMF(MatrixFactorization):
             self._add_input("label", "float32", [None], train=True)
 
     def _build_training_interaction(self):
+        item, item_bias = self._training_item("item_id")
         self._add_module("interaction", PointwiseMSE(
-            user=self._output("user_vec", True), item=self._output("item_vec", True),
-            item_bias=self._output("item_bias", True), labels=self._get_input("label"),
+            user=self._output("user_vec", True), item=item, item_bias=item_bias,
+            labels=self._get_input("label"),
             a=self._a, b=self._b, sigmoid=self._sigmoid))
 
     def _scoring_interaction(self, user, item, item_bias, all_items, scope):

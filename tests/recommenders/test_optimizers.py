@@ -55,3 +55,25 @@ def test_every_named_optimiser_reduces_a_loss(name):
 def test_unknown_optimiser_lists_the_valid_names():
     with pytest.raises(UnknownOptionError, match="^bpr: unknown optimiser 'Adamm'; valid names: .*Adam"):
         make_optimizer("Adamm", scope="bpr")
+
+
+def _dense_steps(optimizer, steps=5):
+    """Minimise a dense loss over a matrix and a vector; return their final values."""
+    with tf.Graph().as_default():
+        rng = np.random.default_rng(1)
+        matrix = tf.get_variable("matrix", initializer=rng.normal(size=(4, 3)).astype(np.float32))
+        vector = tf.get_variable("vector", initializer=rng.normal(size=(3,)).astype(np.float32))
+        loss = tf.reduce_sum(tf.square(tf.matmul(matrix, tf.expand_dims(vector, 1)) - 1.0))
+        step = optimizer.minimize(loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(steps):
+                sess.run(step)
+            return sess.run([matrix, vector])
+
+
+def test_lazy_adam_dense_gradients_match_adam():
+    lazy = _dense_steps(LazyAdamOptimizer(0.05))
+    dense = _dense_steps(tf.train.AdamOptimizer(0.05))
+    for ours, theirs in zip(lazy, dense):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
