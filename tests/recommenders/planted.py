@@ -25,3 +25,21 @@ def popularity_metrics(split):
 
 
 test_metrics.__test__ = False  # a helper, not a pytest test
+
+
+def assert_learns(model, sampler, split, steps):
+    """Train ``model`` for ``steps`` batches and check it learned the planted problem.
+
+    The loss must fall, test AUC must exceed 0.8 and the popularity baseline's by 0.1,
+    and Recall@10 must be 1.5 times the baseline's.
+    """
+    with model, sampler:
+        first = np.mean([model.train(next(sampler)) for _ in range(10)])
+        for _ in range(steps):
+            last = model.train(next(sampler))
+        scores = model.serve_all_items(np.arange(split.max_user))
+    learned, popular = test_metrics(scores, split), popularity_metrics(split)
+    assert last < 0.7 * first
+    assert learned["AUC"] > 0.8
+    assert learned["AUC"] > popular["AUC"] + 0.1
+    assert learned["Recall@10"] > 1.5 * popular["Recall@10"]
