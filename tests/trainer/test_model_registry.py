@@ -1,0 +1,32 @@
+"""Tests of the command-line model registry."""
+
+import pytest
+
+from openrec2.datasets import make_planted_implicit
+from openrec2.errors import UnknownOptionError
+from openrec2.recommenders import BPR, PMF
+from openrec2.trainer.model_registry import (MODELS, ModelSpec, TrainSettings, get_model_spec,
+                                             matrix_factorization_builder, pairwise_sampler, register_model)
+from openrec2.utils.samplers import PairwiseSampler, StratifiedPointwiseSampler
+
+
+def test_builtin_models_build_with_their_samplers():
+    split = make_planted_implicit(num_users=30, num_items=50, per_user=5)
+    settings = TrainSettings(dim=4, batch_size=16)
+    for name, model_class, sampler_class in (('BPR', BPR, PairwiseSampler), ('pmf', PMF, StratifiedPointwiseSampler)):
+        spec = get_model_spec(name)
+        with spec.build(split, settings) as model, spec.make_sampler(split.train, settings) as sampler:
+            assert type(model) is model_class and type(sampler) is sampler_class
+            assert model.train(next(sampler)) > 0
+
+
+def test_register_and_unknown():
+    spec = register_model(ModelSpec('MyBPR', matrix_factorization_builder('BPR'), pairwise_sampler, dict(lr=0.1)))
+    try:
+        assert get_model_spec('mybpr') is spec
+    finally:
+        del MODELS['MyBPR']
+    with pytest.raises(UnknownOptionError, match=r"unknown model 'Nope'; valid models: \[.*'BPR'.*'PMF'"):
+        get_model_spec('Nope')
+    with pytest.raises(UnknownOptionError, match="unknown default.*'epoch'"):
+        ModelSpec('X', None, None, dict(epoch=3))
