@@ -13,7 +13,8 @@ from openrec2.datasets.movielens import load_ml100k, load_ml1m_ratings3
 from openrec2.datasets.registry import load_dataset
 from openrec2.datasets.splits import split_leave_one_out, split_random_per_user, split_temporal
 from openrec2.datasets.synthetic import make_planted_implicit
+from openrec2.datasets.knowledge_graph import KnowledgeGraph, load_ml100k_kg, load_ml1m_kg
 
 __all__ = ['DataSplit', 'get_data_home', 'load_dataset', 'load_ml100k', 'load_ml1m_ratings3',
            'load_citeulike_a', 'load_amazon_beauty', 'make_planted_implicit',
-           'split_random_per_user', 'split_leave_one_out', 'split_temporal']
+           'split_random_per_user', 'split_leave_one_out', 'split_temporal', 'KnowledgeGraph', 'load_ml100k_kg', 'load_ml1m_kg']

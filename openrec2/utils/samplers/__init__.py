@@ -11,7 +11,8 @@ from openrec2.utils.samplers.pairwise import PairwiseSampler, RandomPairwiseSamp
 from openrec2.utils.samplers.pointwise import PointwiseSampler, StratifiedPointwiseSampler
 from openrec2.utils.samplers.random_pointwise import RandomPointwiseSampler
 from openrec2.utils.samplers.sampler import Sampler
+from openrec2.utils.samplers.kg_sampler import KGSampler, corrupt_tails
 
 __all__ = ['Sampler', 'PairwiseSampler', 'RandomPairwiseSampler', 'NPairwiseSampler', 'PointwiseSampler',
            'StratifiedPointwiseSampler', 'RandomPointwiseSampler', 'ExplicitSampler',
-           'EvaluationSampler']
+           'EvaluationSampler', 'KGSampler', 'corrupt_tails']

@@ -1,0 +1,81 @@
+"""TransHMargin: the TransH knowledge-graph loss and triple scores (Wang, Zhang, Feng and
+Chen, "Knowledge Graph Embedding by Translating on Hyperplanes", AAAI 2014), as used by
+the KG part of KTUP (Cao et al., WWW 2019).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import tensorflow.compat.v1 as tf
+
+from openrec2.errors import MissingInputError, UnknownOptionError, scoped
+from openrec2.modules.checks import require_tensor
+from openrec2.modules.interactions.interaction import Interaction
+from openrec2.modules.transh import norm_excess_loss, orthogonality_loss, transh_distance
+
+
+class TransHMargin(Interaction):
+    """Margin loss of true against tail-corrupted triples under TransH.
+
+    Training loss, summed over the batch::
+
+        max(0, margin + d(h, r, t) - d(h, r, t'))
+        + orthogonality(relation, relation_normal)
+        + norm_excess(h, t, t', relation)
+
+    with ``d`` the TransH distance (:func:`~openrec2.modules.transh.transh_distance`).
+    The output is the triple score ``-d(h, r, t)`` (higher is more plausible), in
+    training and serving.
+
+    Args:
+        head: ``[B, d]`` head entity vectors.
+        relation: ``[B, d]`` relation translation vectors.
+        relation_normal: ``[B, d]`` relation hyperplane normals.
+        tail: ``[B, d]`` tail entity vectors.
+        corrupted_tail: ``[B, d]`` corrupted tail vectors (training only).
+        margin: Margin of the hinge, ``> 0``.
+        L1_flag: L1 distance, or squared L2.
+        train: Training or serving graph.
+        scope: Variable scope (default ``transh_margin``).
+        reuse: Reuse flag.
+
+    Raises:
+        MissingInputError: training without ``corrupted_tail``.
+        UnknownOptionError: a non-positive ``margin``.
+        ShapeError / DTypeError: an input is not a 2-d float tensor.
+    """
+
+    default_scope = "transh_margin"
+
+    def __init__(self, head, relation, relation_normal, tail, corrupted_tail=None, margin: float = 1.0,
+                 L1_flag: bool = False, train: bool = True, scope: Optional[str] = None, reuse=False):
+        name = scope or self.default_scope_name()
+
+        def check(value, what):
+            return None if value is None else require_tensor(value, name, what, ranks=[2], integer=False)
+
+        self._head, self._relation, self._normal, self._tail = (
+            check(head, "head"), check(relation, "relation"), check(relation_normal, "relation_normal"),
+            check(tail, "tail"))
+        self._corrupted = check(corrupted_tail, "corrupted_tail")
+        if train and self._corrupted is None:
+            raise MissingInputError(scoped(name, "training needs `corrupted_tail` vectors."))
+        if not float(margin) > 0.0:
+            raise UnknownOptionError(scoped(name, f"margin must be positive, got {margin!r}."))
+        self._margin = float(margin)
+        self._l1 = bool(L1_flag)
+        super().__init__(train=train, scope=scope, reuse=reuse)
+
+    def _distance(self, tail: tf.Tensor) -> tf.Tensor:
+        return transh_distance(self._head, self._relation, self._normal, tail, self._l1)
+
+    def _build_training_graph(self) -> None:
+        positive, negative = self._distance(self._tail), self._distance(self._corrupted)
+        self._loss += tf.reduce_sum(tf.nn.relu(self._margin + positive - negative))
+        self._loss += orthogonality_loss(self._relation, self._normal)
+        self._loss += norm_excess_loss(tf.concat([self._head, self._tail, self._corrupted, self._relation], 0))
+        self._outputs.append(-positive)
+
+    def _build_serving_graph(self) -> None:
+        self._outputs.append(-self._distance(self._tail))
