@@ -1,4 +1,4 @@
-"""Plain-TensorFlow layer functions (no Keras): dense, batch norm, dropout.
+"""Plain-TensorFlow layer functions (no Keras): dense, conv2d, batch norm, dropout.
 
 They create variables with ``tf.get_variable`` in the current variable scope, so they
 share variables through the enclosing module's scope like everything else.
@@ -6,7 +6,7 @@ share variables through the enclosing module's scope like everything else.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Tuple
 
 import tensorflow.compat.v1 as tf
 
@@ -72,9 +72,9 @@ def batch_norm(inputs: tf.Tensor, train: bool, scope: str = "batch_norm") -> tf.
             mean, var = tf.nn.moments(inputs, axes=axes)
             decay = 1.0 - BATCH_NORM_MOMENTUM
             tf.add_to_collection(tf.GraphKeys.UPDATE_OPS,
-                                 moving_mean.assign_sub(decay * (moving_mean - mean)))
+                                 moving_mean.assign_sub(decay * (moving_mean - mean), read_value=False))
             tf.add_to_collection(tf.GraphKeys.UPDATE_OPS,
-                                 moving_var.assign_sub(decay * (moving_var - var)))
+                                 moving_var.assign_sub(decay * (moving_var - var), read_value=False))
         else:
             mean, var = moving_mean, moving_var
         return tf.nn.batch_normalization(inputs, mean, var, beta, gamma, BATCH_NORM_EPSILON)
@@ -94,3 +94,69 @@ def dropout(inputs: tf.Tensor, rate: Optional[float], train: bool) -> tf.Tensor:
     if not train or not rate:
         return inputs
     return tf.nn.dropout(inputs, rate=rate)
+
+
+def conv2d_variables(kernel_size: int, in_channels: int, filters: int, use_bias: bool = True,
+                     scope: str = "conv2d", weights_initializer=None
+                     ) -> Tuple[tf.Variable, Optional[tf.Variable]]:
+    """Create the variables of a square 2-d convolution.
+
+    Args:
+        kernel_size: Height and width of the kernel.
+        in_channels: Channels of the input.
+        filters: Channels of the output.
+        use_bias: Also create a bias vector.
+        scope: Variable scope of the layer's variables.
+        weights_initializer: Initializer of the kernel (Glorot uniform by default).
+
+    Returns:
+        ``(kernel [k, k, in_channels, filters], bias [filters] or None)``.
+    """
+    with tf.variable_scope(scope):
+        kernel = tf.get_variable(
+            "weights", shape=[kernel_size, kernel_size, in_channels, filters], dtype=tf.float32,
+            initializer=weights_initializer or tf.glorot_uniform_initializer())
+        bias = tf.get_variable("bias", shape=[filters], dtype=tf.float32,
+                               initializer=tf.zeros_initializer()) if use_bias else None
+    return kernel, bias
+
+
+def apply_conv2d(inputs: tf.Tensor, kernel: tf.Tensor, bias: Optional[tf.Tensor] = None,
+                 stride: int = 1, padding: str = "VALID") -> tf.Tensor:
+    """Convolve NHWC ``inputs`` with ``kernel`` (same stride along both axes), plus a bias.
+
+    Args:
+        inputs: Float tensor ``[batch, height, width, in_channels]``.
+        kernel: ``[k, k, in_channels, filters]``.
+        bias: ``[filters]`` or None.
+        stride: Step of the kernel along height and width.
+        padding: ``'VALID'`` (no padding) or ``'SAME'``.
+
+    Returns:
+        ``[batch, out_height, out_width, filters]``.
+    """
+    outputs = tf.nn.conv2d(inputs, kernel, strides=[1, stride, stride, 1], padding=padding)
+    return outputs if bias is None else tf.nn.bias_add(outputs, bias)
+
+
+def conv2d(inputs: tf.Tensor, filters: int, kernel_size: int, stride: int = 1,
+           padding: str = "VALID", use_bias: bool = True, scope: str = "conv2d",
+           weights_initializer=None) -> tf.Tensor:
+    """A square 2-d convolution layer over NHWC inputs (no activation).
+
+    Args:
+        inputs: Float tensor ``[batch, height, width, in_channels]`` with known channels.
+        filters: Output channels.
+        kernel_size: Height and width of the kernel.
+        stride: Step of the kernel along height and width.
+        padding: ``'VALID'`` (no padding) or ``'SAME'``.
+        use_bias: Add a bias vector.
+        scope: Variable scope of the layer's variables.
+        weights_initializer: Initializer of the kernel (Glorot uniform by default).
+
+    Returns:
+        ``[batch, out_height, out_width, filters]``.
+    """
+    kernel, bias = conv2d_variables(kernel_size, int(inputs.shape[-1]), filters, use_bias=use_bias,
+                                    scope=scope, weights_initializer=weights_initializer)
+    return apply_conv2d(inputs, kernel, bias, stride=stride, padding=padding)

@@ -557,8 +557,8 @@ class Recommender:
 
 
 def _as_op(value) -> tf.Operation:
-    """The operation behind a tensor, or the operation itself."""
-    return value.op if isinstance(value, tf.Tensor) else value
+    """The operation behind a tensor (or variable update), or the operation itself."""
+    return value if isinstance(value, tf.Operation) else value.op
 
 
 def _ancestor_ops(ops: Sequence[tf.Operation]) -> set:

@@ -11,7 +11,7 @@ import tensorflow.compat.v1 as tf
 
 from openrec2.errors import (CheckpointError, DTypeError, MissingInputError, ShapeError,
                              UnknownOptionError, VariableSharingError)
-from openrec2.modules.extractions import LatentFactor
+from openrec2.modules.extractions import LatentFactor, MultiLayerFC
 from openrec2.modules.interactions import PairwiseLog
 from openrec2.recommenders import BPR, Recommender
 
@@ -182,3 +182,34 @@ def test_load_errors(model, tmp_path):
     other.save(str(tmp_path / "wide"))
     with pytest.raises(CheckpointError, match="does not match this model"):
         model.load(str(tmp_path / "wide"))
+
+
+class _BatchNormModel(Recommender):
+    """User factors through a batch-normalised MLP, trained with BPR."""
+
+    def _build_inputs(self, train=True):
+        for name in ["user_id", "p_item_id", "n_item_id"] if train else ["user_id"]:
+            self._add_input(name, "int32", [None], train=train)
+
+    def _build_extractions(self, train=True):
+        user = LatentFactor([self._max_user, 4], ids=self._get_input("user_id", train), scope="user")
+        self._add_module("mlp", MultiLayerFC(user.get_outputs()[0], dims=[4], batch_norm=True, train=train),
+                         train=train)
+        self._add_module("items", LatentFactor([self._max_item, 4], scope="item"), train=train)
+
+    def _build_interactions(self, train=True):
+        user = self._get_module("mlp", train).get_outputs()[0]
+        items = self._get_module("items", train).get_outputs()[0]
+        if train:
+            self._add_module("bpr", PairwiseLog(user=user, p_item=tf.gather(items, self._get_input("p_item_id")),
+                                                n_item=tf.gather(items, self._get_input("n_item_id"))))
+        else:
+            self._set_serving_output(PairwiseLog(user=user, item=items, train=False).get_outputs()[0], ["user_id"])
+
+
+def test_training_steps_update_batch_norm_moving_averages():
+    with _BatchNormModel(batch_size=8, max_user=10, max_item=12, seed=0) as model:
+        moving = [v for v in model.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES) if "moving_mean" in v.op.name]
+        before = model.sess.run(moving)
+        model.train({"user_id": np.arange(8), "p_item_id": np.arange(8), "n_item_id": np.arange(1, 9)})
+        assert not np.allclose(model.sess.run(moving), before)

@@ -1,0 +1,126 @@
+"""A gated recurrent unit cell in plain TensorFlow (Cho et al., "Learning Phrase
+Representations using RNN Encoder-Decoder for Statistical Machine Translation", EMNLP
+2014).
+
+With update gate ``u``, reset gate ``r`` and candidate ``h~``::
+
+    r  = sigmoid(x W_r + h U_r + b_r)
+    u  = sigmoid(x W_u + h U_u + b_u)
+    h~ = tanh(x W_h + b_h + r * (h U_h + c_h))
+    h' = (1 - u) * h + u * h~
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import tensorflow.compat.v1 as tf
+
+from openrec2.errors import ShapeError, UnknownOptionError, scoped
+
+
+class GRUCell:
+    """A GRU cell whose variables are created once, at construction.
+
+    The cell is not a :class:`~openrec2.modules.module.Module`: it is called once per
+    time step (inside ``tf.scan``), so it creates its variables with ``tf.get_variable``
+    in the current variable scope when constructed and only builds ops when called.
+    Build it inside a module's scope; the serving graph shares the variables through
+    the enclosing reusing scope.
+
+    Args:
+        input_size: Width of the inputs ``x``.
+        hidden_size: Width of the state ``h``.
+        bias: Use bias vectors.
+        scope: Variable scope of the cell's variables.
+
+    Raises:
+        ShapeError: A non-positive size.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, scope: Optional[str] = None):
+        self.scope_name = scope or type(self).__name__.lower().replace('cell', '_cell')
+        for what, size in (('input_size', input_size), ('hidden_size', hidden_size)):
+            if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
+                raise ShapeError(scoped(self.scope_name, f'`{what}` must be a positive integer, got {size!r}.'))
+        self.input_size = int(input_size)
+        self.hidden_size = int(hidden_size)
+        self.bias = bool(bias)
+        glorot = tf.glorot_uniform_initializer()
+        with tf.variable_scope(self.scope_name):
+            # Gate columns: [reset | update | candidate].
+            self.input_weights = tf.get_variable('input_weights', [self.input_size, 3 * self.hidden_size],
+                                                 initializer=glorot)
+            self.state_weights = tf.get_variable('state_weights', [self.hidden_size, 3 * self.hidden_size],
+                                                 initializer=glorot)
+            if self.bias:
+                self.input_bias = tf.get_variable('input_bias', [3 * self.hidden_size],
+                                                  initializer=tf.zeros_initializer())
+                self.state_bias = tf.get_variable('state_bias', [3 * self.hidden_size],
+                                                  initializer=tf.zeros_initializer())
+
+    def gates(self, inputs: tf.Tensor, state: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        """The update gate and the candidate state of one step.
+
+        Args:
+            inputs: ``[B, input_size]``.
+            state: ``[B, hidden_size]``.
+
+        Returns:
+            ``(update, candidate)``, each ``[B, hidden_size]``.
+        """
+        from_input = tf.matmul(inputs, self.input_weights)
+        from_state = tf.matmul(state, self.state_weights)
+        if self.bias:
+            from_input += self.input_bias
+            from_state += self.state_bias
+        input_reset, input_update, input_candidate = tf.split(from_input, 3, axis=1)
+        state_reset, state_update, state_candidate = tf.split(from_state, 3, axis=1)
+        reset = tf.sigmoid(input_reset + state_reset)
+        update = tf.sigmoid(input_update + state_update)
+        candidate = tf.tanh(input_candidate + reset * state_candidate)
+        return update, candidate
+
+    def __call__(self, inputs: tf.Tensor, state: tf.Tensor, attention: Optional[tf.Tensor] = None) -> tf.Tensor:
+        """One step: ``h' = (1 - g) * h + g * h~`` with ``g`` the (attentional) update gate.
+
+        Args:
+            inputs: ``[B, input_size]``.
+            state: ``[B, hidden_size]``.
+            attention: Scores ``[B]`` or ``[B, 1]`` for the attentional cells; must be
+                ``None`` for a plain GRU.
+
+        Returns:
+            The new state ``[B, hidden_size]``.
+
+        Raises:
+            UnknownOptionError: ``attention`` given to a plain GRU, or missing for an
+                attentional cell.
+        """
+        update, candidate = self.gates(inputs, state)
+        gate = self.update_gate(update, attention)
+        return (1.0 - gate) * state + gate * candidate
+
+    def update_gate(self, update: tf.Tensor, attention: Optional[tf.Tensor]) -> tf.Tensor:
+        """The gate that mixes state and candidate: the GRU's own update gate here.
+
+        Args:
+            update: ``[B, hidden_size]`` update gate of the step.
+            attention: Must be ``None``.
+
+        Returns:
+            ``update``.
+
+        Raises:
+            UnknownOptionError: ``attention`` was given.
+        """
+        if attention is not None:
+            raise UnknownOptionError(scoped(self.scope_name, (
+                'a plain GRU takes no attention; use AGRUCell or AUGRUCell, or scale the inputs (AIGRU).')))
+        return update
+
+    def _require_attention(self, attention: Optional[tf.Tensor]) -> tf.Tensor:
+        """``attention`` as ``[B, 1]``, for the attentional subclasses."""
+        if attention is None:
+            raise UnknownOptionError(scoped(self.scope_name, 'this cell needs `attention` scores [B] or [B, 1].'))
+        return tf.reshape(attention, [-1, 1])
