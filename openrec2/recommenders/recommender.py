@@ -20,6 +20,7 @@ from openrec2.errors import (CheckpointError, DTypeError, MissingInputError, Sha
                              TrainingError, UnknownOptionError, VariableSharingError, scoped)
 from openrec2.modules.module import Module, snake_case
 from openrec2.recommenders.optimizers import make_optimizer
+from openrec2.recommenders.pretrained import checkpoint_prefix
 
 #: Name of the objective every module loss joins unless told otherwise.
 DEFAULT_OBJECTIVE = "default"
@@ -455,10 +456,7 @@ class Recommender:
         Raises:
             CheckpointError: no checkpoint there, or it does not match this model.
         """
-        prefix = tf.train.latest_checkpoint(path) if os.path.isdir(path) else path
-        if not prefix or not os.path.exists(prefix + ".index"):
-            raise CheckpointError(scoped(self._scope, (
-                f"no checkpoint at {path!r}; pass a directory written by save() or the prefix it returned.")))
+        prefix = checkpoint_prefix(path, self._scope)
         self._check_checkpoint_matches(prefix)
         try:
             with self.graph.as_default():
