@@ -149,6 +149,14 @@ def matrix_factorization_builder(model_name: str) -> Callable[[Any, TrainSetting
     return build
 
 
+def build_convncf(split, settings: TrainSettings):
+    """Build ConvNCF (trained from scratch; see its ``train_method`` for BPR pretraining)."""
+    from openrec2.recommenders import ConvNCF
+    return ConvNCF(batch_size=settings.batch_size, max_user=split.max_user, max_item=split.max_item,
+                   embedding_size=settings.dim, test_batch_size=settings.test_batch_size, lr=settings.lr,
+                   seed=settings.seed)
+
+
 def _register_builtin_models() -> None:
     register_model(ModelSpec('BPR', matrix_factorization_builder('BPR'), pairwise_sampler,
                              defaults=dict(epochs=50, batch_size=1024, lr=5e-3, dim=64),
@@ -156,6 +164,10 @@ def _register_builtin_models() -> None:
     register_model(ModelSpec('PMF', matrix_factorization_builder('PMF'), pointwise_sampler,
                              defaults=dict(epochs=50, batch_size=1024, lr=5e-3, dim=64),
                              description='PMF (Salakhutdinov & Mnih, NIPS 2007) on 1/0 labels, pointwise sampler'))
+    register_model(ModelSpec('ConvNCF', build_convncf, pairwise_sampler,
+                             defaults=dict(epochs=5, batch_size=512, lr=1e-3, dim=64),
+                             description='ConvNCF outer-product CNN (He et al., IJCAI 2018), pairwise sampler; '
+                                         'full ranking runs the CNN over every pair'))
 
 
 _register_builtin_models()

@@ -4,7 +4,7 @@ import pytest
 
 from openrec2.datasets import make_planted_implicit
 from openrec2.errors import UnknownOptionError
-from openrec2.recommenders import BPR, PMF
+from openrec2.recommenders import BPR, PMF, ConvNCF
 from openrec2.trainer.model_registry import (MODELS, ModelSpec, TrainSettings, get_model_spec,
                                              matrix_factorization_builder, pairwise_sampler, register_model)
 from openrec2.utils.samplers import PairwiseSampler, StratifiedPointwiseSampler
@@ -12,8 +12,9 @@ from openrec2.utils.samplers import PairwiseSampler, StratifiedPointwiseSampler
 
 def test_builtin_models_build_with_their_samplers():
     split = make_planted_implicit(num_users=30, num_items=50, per_user=5)
-    settings = TrainSettings(dim=4, batch_size=16)
-    for name, model_class, sampler_class in (('BPR', BPR, PairwiseSampler), ('pmf', PMF, StratifiedPointwiseSampler)):
+    settings = TrainSettings(dim=64, batch_size=16)  # ConvNCF's default tower needs 64
+    for name, model_class, sampler_class in (('BPR', BPR, PairwiseSampler), ('pmf', PMF, StratifiedPointwiseSampler),
+                                             ('ConvNCF', ConvNCF, PairwiseSampler)):
         spec = get_model_spec(name)
         with spec.build(split, settings) as model, spec.make_sampler(split.train, settings) as sampler:
             assert type(model) is model_class and type(sampler) is sampler_class
