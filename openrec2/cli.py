@@ -24,7 +24,8 @@ os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')  # before TensorFlow is first
 from openrec2.datasets.registry import LOADERS  # noqa: E402
 from openrec2.errors import OpenRecError, UnknownOptionError, scoped  # noqa: E402
 from openrec2.trainer.console import metrics_table  # noqa: E402
-from openrec2.trainer.model_registry import DEFAULTABLE, MODELS, TrainSettings, get_model_spec  # noqa: E402
+from openrec2.trainer.model_registry import (DEFAULTABLE, MODELS, TrainSettings, epoch_schedule,  # noqa: E402
+                                             get_model_spec)
 
 POPULARITY_ROW = 'MostPopular'
 
@@ -102,7 +103,7 @@ def _settings(args: argparse.Namespace, spec) -> tuple[TrainSettings, int]:
               else spec.defaults.get(name, getattr(base, name, None)) for name in DEFAULTABLE}
     epochs = chosen.pop('epochs') or 50
     settings = TrainSettings(seed=args.seed, test_batch_size=args.test_batch_size, num_workers=args.num_workers,
-                             **chosen)
+                             epochs=epochs, **chosen)
     return settings, epochs
 
 
@@ -160,7 +161,8 @@ def run_train(args: argparse.Namespace, out: TextIO) -> dict:
         validation_only = {k: v for k, v in eval_samplers.items() if k == 'validation'}
         history = trainer.train(total_iter=epochs * per_epoch, eval_iter=args.eval_every * per_epoch,
                                 save_iter=per_epoch * args.eval_every if args.save_dir else None,
-                                train_sampler=sampler, eval_samplers=validation_only, evaluators=evaluators)
+                                train_sampler=sampler, eval_samplers=validation_only, evaluators=evaluators,
+                                objective_schedule=epoch_schedule(model, epochs, per_epoch))
         eval_started = time.perf_counter()
         results = trainer.evaluate(eval_samplers, evaluators)
         final_eval_seconds = time.perf_counter() - eval_started

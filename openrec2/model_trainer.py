@@ -190,7 +190,9 @@ class ModelTrainer:
         named_evals = name_eval_samplers(eval_samplers)
         stopper = self._make_stopper(named_evals)
         first_sampler = samplers[schedule.objective_at(start_iter)]
-        batches_per_epoch = getattr(first_sampler, 'batches_per_epoch', None) if len(samplers) == 1 else None
+        # An epoch is defined when one sampler feeds every objective (several objectives may share it).
+        single = len({id(sampler) for sampler in samplers.values()}) == 1
+        batches_per_epoch = getattr(first_sampler, 'batches_per_epoch', None) if single else None
         history = TrainingHistory(start_iter, batches_per_epoch)
         run = _Run(self, history, schedule, samplers, named_evals, evaluators, stopper, total_iter, eval_iter,
                    save_iter, start_iter)

@@ -28,6 +28,7 @@ class TrainSettings:
         test_batch_size: Users per evaluation batch.
         seed: Seed of the model and the sampler.
         num_workers: Sampler worker threads.
+        epochs: Training epochs (models with an epoch schedule, such as AMR, need it).
     """
 
     dim: int = 64
@@ -37,6 +38,7 @@ class TrainSettings:
     test_batch_size: int = 1024
     seed: int = 2020
     num_workers: int = 1
+    epochs: int = 50
 
 
 #: Settings a spec's ``defaults`` may override, and the CLI options that set them.
@@ -157,6 +159,57 @@ def build_convncf(split, settings: TrainSettings):
                    seed=settings.seed)
 
 
+def visual_builder(model_name: str) -> Callable[[Any, TrainSettings], Any]:
+    """A builder for VBPR / AMR on the split's item features (L2-normalised per item).
+
+    Args:
+        model_name: ``'VBPR'`` or ``'AMR'``.
+
+    Returns:
+        ``build(split, settings)``; it raises ``DataError`` for a dataset without item
+        features.
+    """
+    def build(split, settings: TrainSettings):
+        import numpy as np
+        import openrec2.recommenders
+        from openrec2.errors import DataError
+        if split.item_features is None:
+            raise DataError(scoped(model_name, (
+                f'{split.name} has no item features; use ml-100k (genres) or amazon-beauty (attributes).')))
+        features = np.asarray(split.item_features, dtype=np.float32)
+        features = features / np.maximum(np.linalg.norm(features, axis=1, keepdims=True), 1e-12)
+        return getattr(openrec2.recommenders, model_name)(
+            batch_size=settings.batch_size, max_user=split.max_user, max_item=split.max_item,
+            item_features=features, factors=settings.dim, lr=settings.lr, epochs=settings.epochs,
+            eval_perturbations=False, test_batch_size=settings.test_batch_size, seed=settings.seed)
+    return build
+
+
+def epoch_schedule(model, epochs: int, batches_per_epoch: int):
+    """The trainer's ``objective_schedule`` for a model that names an objective per epoch.
+
+    Args:
+        model: A recommender; if it has ``objective_for_epoch(epoch, epochs)`` (AMR
+            trains plain BPR first, then adversarially), consecutive epochs with the same
+            objective become one schedule entry.
+        epochs: Number of epochs.
+        batches_per_epoch: Training iterations per epoch.
+
+    Returns:
+        ``[(objective, iterations), ...]``, or None for a single-objective model.
+    """
+    if not hasattr(model, 'objective_for_epoch'):
+        return None
+    schedule: list = []
+    for epoch in range(epochs):
+        objective = model.objective_for_epoch(epoch, epochs)
+        if schedule and schedule[-1][0] == objective:
+            schedule[-1] = (objective, schedule[-1][1] + batches_per_epoch)
+        else:
+            schedule.append((objective, batches_per_epoch))
+    return schedule
+
+
 def _register_builtin_models() -> None:
     register_model(ModelSpec('BPR', matrix_factorization_builder('BPR'), pairwise_sampler,
                              defaults=dict(epochs=50, batch_size=1024, lr=5e-3, dim=64),
@@ -164,6 +217,13 @@ def _register_builtin_models() -> None:
     register_model(ModelSpec('PMF', matrix_factorization_builder('PMF'), pointwise_sampler,
                              defaults=dict(epochs=50, batch_size=1024, lr=5e-3, dim=64),
                              description='PMF (Salakhutdinov & Mnih, NIPS 2007) on 1/0 labels, pointwise sampler'))
+    register_model(ModelSpec('VBPR', visual_builder('VBPR'), pairwise_sampler,
+                             defaults=dict(epochs=30, batch_size=512, lr=1e-3, dim=64),
+                             description='Visual BPR (He & McAuley, AAAI 2016) on item features, pairwise sampler'))
+    register_model(ModelSpec('AMR', visual_builder('AMR'), pairwise_sampler,
+                             defaults=dict(epochs=30, batch_size=512, lr=1e-3, dim=64),
+                             description='Adversarial multimedia recommender (Tang et al., TKDE 2019): BPR epochs, '
+                                         'then FGSM-adversarial epochs'))
     register_model(ModelSpec('ConvNCF', build_convncf, pairwise_sampler,
                              defaults=dict(epochs=5, batch_size=512, lr=1e-3, dim=64),
                              description='ConvNCF outer-product CNN (He et al., IJCAI 2018), pairwise sampler; '

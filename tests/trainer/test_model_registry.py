@@ -31,3 +31,21 @@ def test_register_and_unknown():
         get_model_spec('Nope')
     with pytest.raises(UnknownOptionError, match="unknown default.*'epoch'"):
         ModelSpec('X', None, None, dict(epoch=3))
+
+
+def test_amr_cli_schedule_trains_bpr_then_adversarially():
+    from openrec2.trainer.model_registry import epoch_schedule
+    import numpy as np
+    split = make_planted_implicit(num_users=30, num_items=50, per_user=5)
+    split.item_features = np.random.default_rng(0).random((split.max_item, 6)).astype(np.float32)
+    settings = TrainSettings(dim=8, batch_size=16, epochs=6)
+    with get_model_spec('AMR').build(split, settings) as amr, get_model_spec('VBPR').build(split, settings) as vbpr:
+        assert epoch_schedule(amr, 6, 10) == [('bpr', 20), ('adversarial', 40)]
+        assert epoch_schedule(vbpr, 6, 10) == [('bpr', 60)]
+
+
+def test_visual_models_need_item_features():
+    from openrec2.errors import DataError
+    split = make_planted_implicit(num_users=30, num_items=50, per_user=5)
+    with pytest.raises(DataError, match="^VBPR: synthetic has no item features"):
+        get_model_spec('VBPR').build(split, TrainSettings())
