@@ -2,7 +2,7 @@
 
 Runs every script in ``benchmarks/seed_models/`` (one per model family: AMR/VBPR,
 ConvNCF, KTUP, DIEN), each of which exposes ``run(data_home=None) -> list[dict]``, and
-prints one markdown table of all their rows (the README's "paper models" table).
+prints one markdown table per family (the README's "paper models" tables).
 
 Usage:
     python benchmarks/seed_models.py [amr convncf ktup dien]
@@ -50,13 +50,12 @@ def markdown_table(rows: list[dict]) -> str:
 def main(argv: list[str]) -> None:
     """Run the chosen model scripts (all by default) and print the table."""
     names = argv or sorted(p.stem for p in MODEL_SCRIPTS.glob("*.py") if not p.stem.startswith("_"))
-    rows = []
+    print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores")
     for name in names:
         start = time.perf_counter()
-        rows.extend(load_script(name).run())
-        print(f"# {name}: {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
-    print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores")
-    print(markdown_table(rows))
+        rows = load_script(name).run()
+        print(f"\n### {name} ({time.perf_counter() - start:.0f} s)\n", flush=True)
+        print(markdown_table(rows), flush=True)
 
 
 if __name__ == "__main__":
