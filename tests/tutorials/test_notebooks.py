@@ -33,6 +33,9 @@ def test_notebook_runs_without_error(path, tmp_path, monkeypatch):
     ensure_kernelspec()
     monkeypatch.setenv('MPLBACKEND', 'Agg')  # no display in the kernel
     monkeypatch.setenv('TF_CPP_MIN_LOG_LEVEL', '2')
+    # The kernel runs in tmp_path: a relative data home (CI uses ../shared/datasets) must
+    # be made absolute against the test's working directory first.
+    monkeypatch.setenv('OPENREC2_DATA', os.path.abspath(os.environ['OPENREC2_DATA']))
     notebook = nbformat.read(str(path), as_version=4)
     # The kernel is started with this interpreter (jupyter_client maps 'python' to sys.executable).
     client = nbclient.NotebookClient(notebook, timeout=600, kernel_name=KERNEL,
