@@ -27,7 +27,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Optional, TextIO, Union
 
 import numpy as np
-import tensorflow.compat.v1 as tf
 
 from openrec2.errors import MissingInputError, NaNLossError, UnknownOptionError, scoped
 from openrec2.trainer.console import Console, format_metrics, format_value
@@ -255,8 +254,7 @@ class ModelTrainer:
         Returns:
             True when no NaN or inf is found.
         """
-        variables = self.model.graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)
-        return all(np.isfinite(value).all() for value in self.model.sess.run(variables))
+        return self.model.parameters_finite()
 
 
 class _Run:

@@ -21,6 +21,7 @@ from openrec2.modules.interactions.cnn_geometry import tower_sizes
 from openrec2.modules.interactions.outer_product_cnn import DEFAULT_BLOCK_PAIRS, OuterProductCNN
 from openrec2.modules.interactions.score_pairwise_log import ScorePairwiseLog
 from openrec2.modules.norm_penalty import norm_penalty
+from openrec2.recommenders.id_inputs import IdInputs
 from openrec2.recommenders.pretrained import read_pretrained_tables
 from openrec2.recommenders.recommender import Recommender
 
@@ -29,7 +30,7 @@ TRAIN_METHODS = ("no_pretrain", "after_pretrain")
 USER_TABLE, ITEM_TABLE = "user/embedding", "item/embedding"
 
 
-class ConvNCF(Recommender):
+class ConvNCF(IdInputs, Recommender):
     """ConvNCF with RecBole's hyper-parameters.
 
     Training inputs: ``user_id``, ``p_item_id``, ``n_item_id`` (int32 ``[B]``), as the
@@ -136,13 +137,6 @@ class ConvNCF(Recommender):
                          init_dict=init_dict, sess_config=sess_config, seed=seed, scope=scope)
 
     # ------------------------------------------------------------------ inputs
-    def _build_user_inputs(self, train=True):
-        self._add_input("user_id", "int32", [None], train=train, max_value=self._max_user)
-
-    def _build_item_inputs(self, train=True):
-        for name in (["p_item_id", "n_item_id"] if train else ["item_id"]):
-            self._add_input(name, "int32", [None], train=train, max_value=self._max_item)
-
     # ------------------------------------------------------------- extractions
     def _table(self, rows: int, ids, scope: str, reuse: bool = False) -> LatentFactor:
         return LatentFactor([rows, self._embedding_size], ids=ids, scope=scope, reuse=reuse)

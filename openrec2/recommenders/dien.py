@@ -187,10 +187,7 @@ class DIEN(Recommender):
         missing = [name for name in names if name not in batch]
         if missing:
             raise MissingInputError(scoped(self.scope, f'predict needs {names}; the batch lacks {missing}.'))
-        step = self._test_batch_size
-        chunks = [self.serve({name: batch[name][start:start + step] for name in names})
-                  for start in range(0, len(batch['item_id']), step)]
-        return np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+        return self.serve_in_chunks({name: batch[name] for name in names})
 
     @property
     def gru_type(self) -> str:

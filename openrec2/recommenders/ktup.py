@@ -33,6 +33,7 @@ from openrec2.modules.extractions.latent_factor import LatentFactor
 from openrec2.modules.interactions.transh_margin import TransHMargin
 from openrec2.modules.interactions.tup import DEFAULT_PAIRS_PER_CHUNK, TUP
 from openrec2.modules.transh import translation_distance
+from openrec2.recommenders.id_inputs import IdInputs
 from openrec2.recommenders.recommender import Recommender
 from openrec2.utils.samplers.kg_sampler import corrupt_tails
 
@@ -41,7 +42,7 @@ KG_OBJECTIVE = "kg"
 KG_INPUTS = ("head", "relation", "tail")
 
 
-class KTUP(Recommender):
+class KTUP(IdInputs, Recommender):
     """KTUP: joint TransH knowledge-graph learning and translation-based recommendation.
 
     Training inputs: objective ``'rec'`` takes ``user_id``, ``p_item_id``,
@@ -122,13 +123,6 @@ class KTUP(Recommender):
                          sess_config=sess_config, seed=seed, scope=scope)
 
     # ------------------------------------------------------------------ inputs
-    def _build_user_inputs(self, train=True):
-        self._add_input("user_id", "int32", [None], train=train, max_value=self._max_user)
-
-    def _build_item_inputs(self, train=True):
-        for name in (("p_item_id", "n_item_id") if train else ("item_id",)):
-            self._add_input(name, "int32", [None], train=train, max_value=self._max_item)
-
     def _build_extra_inputs(self, train=True):
         names = KG_INPUTS + (("corrupted_tail",) if train else ())
         for name in names:

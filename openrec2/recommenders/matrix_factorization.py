@@ -7,28 +7,25 @@ inputs and build their training interaction.
 
 from __future__ import annotations
 
-from typing import List
-
 import tensorflow.compat.v1 as tf
 
 from openrec2.modules.extractions.latent_factor import LatentFactor
 from openrec2.modules.interactions.interaction import Interaction
+from openrec2.recommenders.id_inputs import IdInputs
 from openrec2.recommenders.recommender import Recommender
 
 
-class MatrixFactorization(Recommender):
+class MatrixFactorization(IdInputs, Recommender):
     """Base of models scoring ``<p_u, q_i> + b_i``.
 
-    Subclasses set :attr:`training_item_inputs` and implement
+    Each of :attr:`training_item_inputs` (from :class:`IdInputs`) gets its rows of the
+    item factor and bias tables. Subclasses implement
     :meth:`_build_training_interaction` and :meth:`_scoring_interaction`.
 
     Args:
         dim_embed: Size of the latent factors; the other arguments are those of
             :class:`~openrec2.recommenders.recommender.Recommender`.
     """
-
-    #: Item-id inputs of the training graph (each gets factor and bias modules).
-    training_item_inputs: List[str] = []
 
     def __init__(self, batch_size, max_user, max_item, dim_embed=20, test_batch_size=None,
                  l2_reg=None, opt="Adam", lr=None, init_dict=None, sess_config=None, seed=None):
@@ -41,13 +38,6 @@ class MatrixFactorization(Recommender):
     def _role(input_name: str) -> str:
         """Module-name stem of an item input (``'p_item_id'`` -> ``'p_item'``)."""
         return input_name[:-3] if input_name.endswith("_id") else input_name
-
-    def _build_user_inputs(self, train=True):
-        self._add_input("user_id", "int32", [None], train=train, max_value=self._max_user)
-
-    def _build_item_inputs(self, train=True):
-        for name in (self.training_item_inputs if train else ["item_id"]):
-            self._add_input(name, "int32", [None], train=train, max_value=self._max_item)
 
     def _build_user_extractions(self, train=True):
         self._add_module("user_vec", LatentFactor([self._max_user, self._dim_embed],

@@ -13,7 +13,7 @@ from typing import Optional, Union
 
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import UnknownOptionError, scoped
+from openrec2.errors import TrainingError, UnknownOptionError, scoped
 
 
 class LazyAdamOptimizer(tf.train.AdamOptimizer):
@@ -81,10 +81,18 @@ class LazyAdamOptimizer(tf.train.AdamOptimizer):
         return tf.group(var_update, *moment_updates)
 
     def _apply_dense(self, grad, var):
-        raise NotImplementedError("openrec2 uses resource variables only")
+        raise _needs_resource_variables(var)
 
     def _apply_sparse(self, grad, var):
-        raise NotImplementedError("openrec2 uses resource variables only")
+        raise _needs_resource_variables(var)
+
+
+def _needs_resource_variables(var) -> TrainingError:
+    """The error for a legacy (ref) variable, which the lazy update cannot scatter into."""
+    return TrainingError(scoped(var.op.name, (
+        "LazyAdamOptimizer updates resource variables only (TensorFlow 2's default); a "
+        "reference variable was given. Do not call tf.disable_resource_variables(), or "
+        "choose opt='DenseAdam'.")))
 
 
 #: Name -> (optimiser factory, default learning rate).

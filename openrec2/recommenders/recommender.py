@@ -98,6 +98,10 @@ class Recommender:
                     "the serving graph declared no output; call self._set_serving_output(...) "
                     "in a serving build hook.")))
             self._saver = tf.train.Saver(max_to_keep=5, save_relative_paths=True)
+            # One scalar that says whether every trainable value is finite, so a check
+            # before saving never copies the tables out of the session.
+            self._finite_op = tf.reduce_all(tf.stack(
+                [tf.reduce_all(tf.math.is_finite(v)) for v in tf.trainable_variables()] or [tf.constant(True)]))
             self._init_op = tf.global_variables_initializer()
             self.sess = tf.Session(graph=self.graph, config=sess_config)
             self.sess.run(self._init_op)
@@ -417,10 +421,33 @@ class Recommender:
         Returns:
             ``[len(user_ids), max_item]`` float scores.
         """
-        user_ids = np.asarray(user_ids, dtype=np.int32)
-        chunks = [self.serve({"user_id": user_ids[i:i + self._test_batch_size]})
-                  for i in range(0, len(user_ids), self._test_batch_size)]
-        return np.concatenate(chunks, axis=0) if chunks else np.zeros((0, self._max_item), np.float32)
+        scores = self.serve_in_chunks({"user_id": np.asarray(user_ids, dtype=np.int32)})
+        return scores if len(scores) else np.zeros((0, self._max_item), np.float32)
+
+    def serve_in_chunks(self, batch: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Serve a large batch ``test_batch_size`` rows at a time and join the results.
+
+        Args:
+            batch: Dict of arrays with the same number of rows, keyed by serving input
+                names.
+
+        Returns:
+            The concatenated outputs of :meth:`serve` (an empty float32 array for an
+            empty batch).
+
+        Raises:
+            ShapeError: the arrays have different numbers of rows.
+        """
+        batch = {name: np.asarray(value) for name, value in batch.items()}
+        rows = {len(value) for value in batch.values()}
+        if len(rows) > 1:
+            raise ShapeError(scoped(self._scope, (
+                f"every input of a chunked batch needs the same number of rows, got "
+                f"{ {name: len(value) for name, value in batch.items()} }.")))
+        total, step = (rows.pop() if rows else 0), self._test_batch_size
+        chunks = [self.serve({name: value[start:start + step] for name, value in batch.items()})
+                  for start in range(0, total, step)]
+        return np.concatenate(chunks, axis=0) if chunks else np.zeros(0, np.float32)
 
     # ============================================================ persistence
     def save(self, path: str, step: Optional[int] = None) -> str:
@@ -542,6 +569,10 @@ class Recommender:
     def global_step(self) -> int:
         """Training steps taken so far (restored by :meth:`load`)."""
         return int(self.sess.run(self._global_step))
+
+    def parameters_finite(self) -> bool:
+        """Whether every trainable variable holds only finite values (no NaN or inf)."""
+        return bool(self.sess.run(self._finite_op))
 
     def close(self) -> None:
         """Close the session."""

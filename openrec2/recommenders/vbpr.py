@@ -30,6 +30,7 @@ from openrec2.modules.extractions.look_up import LookUp
 from openrec2.modules.extractions.visual_projection import VisualProjection
 from openrec2.modules.interactions.pairwise_log import PairwiseLog
 from openrec2.modules.interactions.scoring import all_item_scores, pair_scores
+from openrec2.recommenders.id_inputs import IdInputs
 from openrec2.recommenders.recommender import Recommender
 from openrec2.utils.dataset import Dataset
 from openrec2.utils.evaluators import HitRatio, NDCG, MetricResults, evaluate
@@ -68,7 +69,7 @@ def load_item_features(item_features, max_item: int, scope: str) -> np.ndarray:
     return features
 
 
-class VBPR(Recommender):
+class VBPR(IdInputs, Recommender):
     """Visual BPR on item feature vectors, with clean / FGSM / MSAP evaluation.
 
     Training inputs: ``user_id``, ``p_item_id``, ``n_item_id`` (int32 ``[B]``), as
@@ -161,13 +162,6 @@ class VBPR(Recommender):
     def _register(self, name: str, module, train: bool):
         """Register a module whose loss joins every objective of the model."""
         return self._add_module(name, module, train_loss=list(self.objective_names), train=train)
-
-    def _build_user_inputs(self, train=True):
-        self._add_input("user_id", "int32", [None], train=train, max_value=self._max_user)
-
-    def _build_item_inputs(self, train=True):
-        for name in (("p_item_id", "n_item_id") if train else ("item_id",)):
-            self._add_input(name, "int32", [None], train=train, max_value=self._max_item)
 
     def _build_user_extractions(self, train=True):
         user_id = self._get_input("user_id", train)

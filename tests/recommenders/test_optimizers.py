@@ -77,3 +77,12 @@ def test_lazy_adam_dense_gradients_match_adam():
     dense = _dense_steps(tf.train.AdamOptimizer(0.05))
     for ours, theirs in zip(lazy, dense):
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+
+
+def test_lazy_adam_rejects_reference_variables_with_a_clear_error():
+    from openrec2.errors import TrainingError
+    with tf.Graph().as_default():
+        table = tf.Variable(np.ones((3, 2), np.float32), use_resource=False, name="legacy_table")
+        loss = tf.reduce_sum(tf.gather(table, [0, 2]))
+        with pytest.raises(TrainingError, match="^legacy_table: LazyAdamOptimizer updates resource variables only"):
+            LazyAdamOptimizer(0.1).minimize(loss)

@@ -213,3 +213,23 @@ def test_training_steps_update_batch_norm_moving_averages():
         before = model.sess.run(moving)
         model.train({"user_id": np.arange(8), "p_item_id": np.arange(8), "n_item_id": np.arange(1, 9)})
         assert not np.allclose(model.sess.run(moving), before)
+
+
+def test_serve_in_chunks_equals_one_serve_and_checks_row_counts():
+    with BPR(batch_size=4, max_user=20, max_item=30, dim_embed=4, test_batch_size=3, seed=1) as model:
+        users, items = np.arange(10, dtype=np.int32), np.arange(10, 20, dtype=np.int32)
+        np.testing.assert_allclose(model.serve_in_chunks({"user_id": users, "item_id": items}),
+                                   model.serve({"user_id": users, "item_id": items}), rtol=1e-6)
+        assert model.serve_all_items(users).shape == (10, 30)
+        assert model.serve_all_items(np.zeros(0, np.int32)).shape == (0, 30)
+        with pytest.raises(ShapeError, match="same number of rows"):
+            model.serve_in_chunks({"user_id": users, "item_id": items[:5]})
+
+
+def test_parameters_finite_sees_a_nan_in_any_table():
+    with BPR(batch_size=4, max_user=5, max_item=6, dim_embed=2) as model:
+        assert model.parameters_finite()
+    table = np.zeros((6, 2), np.float32)
+    table[3, 1] = np.nan
+    with BPR(batch_size=4, max_user=5, max_item=6, dim_embed=2, init_dict={"item/embedding": table}) as model:
+        assert not model.parameters_finite()

@@ -1,0 +1,29 @@
+"""The user/item id inputs that id-based recommenders share.
+
+Training graphs take ``user_id`` and the item-id inputs the pairwise (or pointwise)
+samplers yield; serving graphs take ``user_id`` (all-item scores) and optionally
+``item_id`` (pair scores). Every id input is range-checked when fed.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+
+class IdInputs:
+    """Mixin declaring ``user_id`` and the item-id inputs of a recommender.
+
+    Put it before :class:`~openrec2.recommenders.recommender.Recommender` in the
+    bases; set :attr:`training_item_inputs` for another training batch layout (PMF
+    trains on ``item_id`` alone).
+    """
+
+    #: Item-id inputs of the training graph (the serving graph takes ``item_id``).
+    training_item_inputs: Sequence[str] = ("p_item_id", "n_item_id")
+
+    def _build_user_inputs(self, train=True):
+        self._add_input("user_id", "int32", [None], train=train, max_value=self._max_user)
+
+    def _build_item_inputs(self, train=True):
+        for name in (self.training_item_inputs if train else ("item_id",)):
+            self._add_input(name, "int32", [None], train=train, max_value=self._max_item)
