@@ -9,6 +9,8 @@ setup(
     long_description=open("README.md", encoding="utf-8").read() if __import__("os").path.exists("README.md") else "",
     long_description_content_type="text/markdown",
     packages=find_packages(include=["openrec2", "openrec2.*"]),
+    # C++ sources of the custom kernels, compiled on first use (openrec2/ops/build.py).
+    package_data={"openrec2.ops": ["*.cc"]},
     python_requires=">=3.10",
     install_requires=[
         "tensorflow>=2.16,<3",

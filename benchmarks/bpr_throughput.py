@@ -1,7 +1,8 @@
 """BPR training throughput: (user, positive, negative) triples per second.
 
 For each table size and batch size, build BPR with the default optimiser (the lazy,
-sparse Adam), warm up, then time several runs of ``--steps`` training steps on
+sparse Adam, whose sparse step is the fused kernel of ``openrec2/ops`` when it could be
+compiled; the header says which), warm up, then time several runs of ``--steps`` training steps on
 pre-sampled random batches and report the median triples per second. Batches are
 made before timing so that the figure is the model's, not the sampler's (see
 ``benchmarks/sampler_throughput.py`` for that).
@@ -23,6 +24,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 
 from openrec2.recommenders import BPR  # noqa: E402
+from openrec2.recommenders.optimizers import LazyAdamOptimizer  # noqa: E402
 
 #: Table sizes: name -> (users, items).
 SIZES = {"ml-1m": (6040, 3706), "1m": (1_000_000, 1_000_000)}
@@ -61,7 +63,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="timed runs (median reported)")
     parser.add_argument("--warmup", type=int, default=30, help="untimed steps first")
     args = parser.parse_args()
-    print(f"# BPR d={DIM}, optimiser Adam (lazy sparse), {platform.processor() or platform.machine()}, "
+    kernel = "fused kernel" if LazyAdamOptimizer(1e-3).uses_fused_kernel else "TensorFlow ops, no fused kernel"
+    print(f"# BPR d={DIM}, optimiser Adam (lazy sparse, {kernel}), {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}")
     print("| tables (users x items) | batch | triples/s (median) |")
     print("|---|---|---|")

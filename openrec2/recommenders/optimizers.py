@@ -5,6 +5,10 @@ table on each step, even for a sparse gradient, so one step over a 1M-row table 
 as much as a dense update. :class:`LazyAdamOptimizer` updates only the rows present
 in the gradient (as ``tf.contrib.opt.LazyAdamOptimizer`` did): a step costs time in
 proportion to the rows touched. Dense variables get the ordinary Adam update.
+
+The sparse step runs as one custom kernel (``openrec2/ops/sparse_lazy_adam.cc``, compiled
+on first use) that sums repeated ids and updates the moments and the rows in one pass;
+where the kernel is unavailable the same step is built from TensorFlow operations.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Optional, Union
 import tensorflow.compat.v1 as tf
 
 from openrec2.errors import TrainingError, UnknownOptionError, scoped
+from openrec2.ops.build import load_custom_op
 
 
 class LazyAdamOptimizer(tf.train.AdamOptimizer):
@@ -21,24 +26,38 @@ class LazyAdamOptimizer(tf.train.AdamOptimizer):
 
     For rows that appear in a batch the update is Adam's; rows that do not appear keep
     their moments unchanged (instead of decaying them). Duplicate indices are summed
-    before the update by the base class. For matrices (embedding tables, dense
+    before the update. For tables (vectors and matrices: embeddings, biases, dense
     weights) the two moment estimates live side by side in one slot ``mv`` of shape
-    ``[rows, 2 * cols]``, so a sparse step reads and writes the moments of a row in one
-    gather and one scatter instead of two each; other variables keep the usual ``m``
-    and ``v`` slots.
+    ``[rows, 2 * cols]`` (``[rows, 2]`` for a vector), so a sparse step touches one row
+    of the slot per row of the table; other variables keep the usual ``m`` and ``v``
+    slots.
+
+    Sparse steps on ``mv`` tables use the fused kernel of
+    :mod:`openrec2.ops.sparse_lazy_adam` when it is available (``use_fused_kernel``).
     """
 
+    def __init__(self, *args, use_fused_kernel: bool = True, **kwargs):
+        """Arguments of ``tf.compat.v1.train.AdamOptimizer``; ``use_fused_kernel=False``
+        builds the sparse step from TensorFlow operations even where the kernel exists."""
+        super().__init__(*args, **kwargs)
+        self._kernel = load_custom_op("sparse_lazy_adam") if use_fused_kernel else None
+
+    @property
+    def uses_fused_kernel(self) -> bool:
+        """Whether sparse steps run as the fused custom kernel."""
+        return self._kernel is not None
+
     def _create_slots(self, var_list):
-        matrices = [v for v in var_list if v.shape.ndims == 2]
-        others = [v for v in var_list if v.shape.ndims != 2]
+        tables = [v for v in var_list if v.shape.ndims in (1, 2)]
+        others = [v for v in var_list if v.shape.ndims not in (1, 2)]
         if others:
             super()._create_slots(others)  # m, v (and the beta powers)
         elif var_list:
             first = min(var_list, key=lambda x: x.name)
             self._create_non_slot_variable(initial_value=self._beta1, name="beta1_power", colocate_with=first)
             self._create_non_slot_variable(initial_value=self._beta2, name="beta2_power", colocate_with=first)
-        for var in matrices:
-            rows, cols = var.shape.as_list()
+        for var in tables:
+            rows, cols = (var.shape.as_list() + [1])[:2]
             self._get_or_make_slot_with_initializer(
                 var, tf.zeros_initializer(), tf.TensorShape([rows, 2 * cols]), var.dtype.base_dtype,
                 "mv", self._name)
@@ -59,18 +78,29 @@ class LazyAdamOptimizer(tf.train.AdamOptimizer):
         if mv is None:
             return super()._resource_apply_dense(grad, var)
         step, beta1, beta2, epsilon = self._hyper(var.dtype.base_dtype)
-        m, v = self._moments(*tf.split(mv, 2, axis=1), grad, beta1, beta2)
+        m, v = self._moments(*tf.split(mv, 2, axis=1), _as_rows(grad), beta1, beta2)
         mv_update = mv.assign(tf.concat([m, v], axis=1))
-        var_update = var.assign_sub(step * m / (tf.sqrt(v) + epsilon))
+        var_update = var.assign_sub(tf.reshape(step * m / (tf.sqrt(v) + epsilon), tf.shape(var)))
         return tf.group(mv_update, var_update)
+
+    def _resource_apply_sparse_duplicate_indices(self, grad, handle, indices):
+        mv = self.get_slot(handle, "mv")
+        if mv is None or self._kernel is None:
+            return super()._resource_apply_sparse_duplicate_indices(grad, handle, indices)
+        step, beta1, beta2, epsilon = self._hyper(handle.dtype.base_dtype)
+        return self._kernel.openrec2_sparse_lazy_adam(
+            var=handle.handle, mv=mv.handle, indices=indices, grad=grad,
+            step=step, beta1=beta1, beta2=beta2, epsilon=epsilon)
 
     def _resource_apply_sparse(self, grad, var, indices):
         step, beta1, beta2, epsilon = self._hyper(var.dtype.base_dtype)
         mv = self.get_slot(var, "mv")
         if mv is not None:
-            m_rows, v_rows = self._moments(*tf.split(tf.gather(mv, indices), 2, axis=1), grad, beta1, beta2)
+            m_rows, v_rows = self._moments(*tf.split(tf.gather(mv, indices), 2, axis=1), _as_rows(grad),
+                                           beta1, beta2)
             moment_updates = [tf.raw_ops.ResourceScatterUpdate(
                 resource=mv.handle, indices=indices, updates=tf.concat([m_rows, v_rows], axis=1))]
+            m_rows, v_rows = (tf.reshape(rows, tf.shape(grad)) for rows in (m_rows, v_rows))
         else:
             m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
             m_rows, v_rows = self._moments(tf.gather(m, indices), tf.gather(v, indices), grad, beta1, beta2)
@@ -85,6 +115,11 @@ class LazyAdamOptimizer(tf.train.AdamOptimizer):
 
     def _apply_sparse(self, grad, var):
         raise _needs_resource_variables(var)
+
+
+def _as_rows(values):
+    """``values`` as a matrix: a vector's entries become one-column rows."""
+    return values if values.shape.ndims == 2 else tf.reshape(values, [-1, 1])
 
 
 def _needs_resource_variables(var) -> TrainingError:

@@ -43,7 +43,8 @@ def test_all_item_scores_equal_pair_scores(tf_run, tower):
     scores, pair_scores = tf_run([all_items.get_outputs()[0], pairs.get_outputs()[0]])
     assert scores.shape == (7, 11)
     assert np.std(scores) > 1e-3  # not a constant
-    np.testing.assert_allclose(scores, pair_scores.reshape(7, 11), atol=1e-5, rtol=1e-5)
+    # Two float32 summation orders over up to 64 x 64 terms; a wrong geometry is off by O(1).
+    np.testing.assert_allclose(scores, pair_scores.reshape(7, 11), atol=1e-4, rtol=1e-5)
 
 
 def test_variables_are_shared_and_penalised(tf_run):
