@@ -25,9 +25,14 @@ class GraphRunner:
 
 @pytest.fixture
 def tf_run():
-    """Yield a runner bound to a fresh default graph (closed after the test)."""
+    """Yield a runner bound to a fresh default graph (closed after the test).
+
+    The graph is seeded, so initial weights and noise are the same in every run: a test
+    passes or fails for its code, never for an unlucky draw.
+    """
     graph = tf.Graph()
     with graph.as_default():
+        tf.set_random_seed(0)
         runner = GraphRunner(graph)
         yield runner
         runner.sess.close()

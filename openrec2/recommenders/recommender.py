@@ -18,6 +18,7 @@ import tensorflow.compat.v1 as tf
 
 from openrec2.errors import (CheckpointError, DTypeError, MissingInputError, ShapeError,
                              TrainingError, UnknownOptionError, VariableSharingError, scoped)
+from openrec2.modules.array_initializer import initializer_feeds
 from openrec2.modules.module import Module, snake_case
 from openrec2.recommenders.optimizers import make_optimizer
 from openrec2.recommenders.pretrained import checkpoint_prefix
@@ -104,7 +105,7 @@ class Recommender:
                 [tf.reduce_all(tf.math.is_finite(v)) for v in tf.trainable_variables()] or [tf.constant(True)]))
             self._init_op = tf.global_variables_initializer()
             self.sess = tf.Session(graph=self.graph, config=sess_config)
-            self.sess.run(self._init_op)
+            self.sess.run(self._init_op, feed_dict=initializer_feeds(self.graph))
             if init_dict:
                 self._apply_init_dict(init_dict)
         self.graph.finalize()  # a step never adds ops (the legacy add_n-per-step leak)

@@ -82,8 +82,8 @@ class VBPR(IdInputs, Recommender):
     the looked-up item biases, and ``l_e * (l2_loss(E) + l2_loss(beta'))``.
 
     The item features are stored in a non-trainable variable (saved with the model).
-    They enter the graph as a constant initialiser, so the matrix must stay below
-    TensorFlow's 2 GB graph limit.
+    A matrix over 64 MB is fed when the variable is initialised rather than stored in
+    the graph, so TensorFlow's 2 GB graph limit does not apply to it.
 
     **Evaluation attack** (:meth:`attack_perturbation`, :meth:`evaluate_under_attack`).
     The attacker perturbs every item's features, ``f_i + delta_i`` with ``||delta_i||_2

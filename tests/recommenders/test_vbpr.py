@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
 
+from openrec2.datasets import make_planted_implicit
 from openrec2.errors import DataError, ShapeError, UnknownOptionError
 from openrec2.recommenders.vbpr import VBPR
 from openrec2.utils.evaluators import NDCG, HitRatio, evaluate
@@ -199,3 +200,32 @@ def test_vbpr_beats_most_popular_on_ml100k():
     popular = popularity_metrics(split)
     assert learned["NDCG@10"] > 1.2 * popular["NDCG@10"]
     assert learned["Hit@10"] > popular["Hit@10"]
+
+
+def test_large_feature_matrices_are_fed_not_embedded_and_score_the_same(monkeypatch):
+    from openrec2.modules import array_initializer
+
+    split, features = planted_with_features()
+    features = np.hstack([features, np.zeros((split.max_item, 2000), np.float32)])  # 640 kB
+    with make_model(split, features) as embedded:
+        expected = embedded.serve({"user_id": np.arange(10, dtype=np.int32)})
+        embedded_bytes = embedded.graph.as_graph_def().ByteSize()
+    monkeypatch.setattr(array_initializer, "EMBED_LIMIT_BYTES", 0)  # as for a matrix over 64 MB
+    with make_model(split, features) as fed:
+        np.testing.assert_array_equal(fed.serve({"user_id": np.arange(10, dtype=np.int32)}), expected)
+        assert embedded_bytes > features.nbytes > 2 * fed.graph.as_graph_def().ByteSize()
+
+
+@pytest.mark.slow
+def test_a_feature_matrix_over_two_gigabytes_trains_and_serves():
+    # TensorFlow refuses graphs over 2 GB, so this only works because the matrix is fed.
+    # Peak memory about 15 GB: VBPR also keeps the attack's perturbation and gradient,
+    # each the size of the matrix.
+    split = make_planted_implicit(num_users=50, num_items=140_000, rank=2, per_user=5)
+    features = np.zeros((split.max_item, 4096), np.float32)  # 140,000 items x 4096-d = 2.29 GB
+    features[np.arange(split.max_item), np.arange(split.max_item) % 4096] = 1.0
+    with make_model(split, features, factors_d=2) as model:
+        with PairwiseSampler(split.train, batch_size=64, seed=0) as sampler:
+            losses = [model.train(next(sampler)) for _ in range(3)]
+        scores = model.serve({"user_id": np.arange(4, dtype=np.int32)})
+    assert np.isfinite(losses).all() and scores.shape == (4, split.max_item) and np.isfinite(scores).all()

@@ -8,6 +8,7 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 
 from openrec2.errors import ShapeError, UnknownOptionError, scoped
+from openrec2.modules.array_initializer import array_initializer
 from openrec2.modules.checks import require_tensor
 from openrec2.modules.extractions.extraction import Extraction
 
@@ -36,7 +37,7 @@ def make_initializer(init, shape: Sequence[int], scope: str):
             raise ShapeError(scoped(scope, (
                 f"`init` array has shape {init.shape} but the table is {tuple(shape)}. "
                 "Pass an array of the table's shape.")))
-        return tf.constant_initializer(init.astype(np.float32))
+        return array_initializer(init.astype(np.float32))
     if init == "normal":
         return tf.truncated_normal_initializer(stddev=NORMAL_INIT_STDDEV)
     if init == "zero":

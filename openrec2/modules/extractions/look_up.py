@@ -8,6 +8,7 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 
 from openrec2.errors import ShapeError, scoped
+from openrec2.modules.array_initializer import array_initializer
 from openrec2.modules.checks import require_tensor
 from openrec2.modules.extractions.extraction import Extraction
 
@@ -16,7 +17,9 @@ class LookUp(Extraction):
     """Look rows up in a fixed embedding matrix (for example pre-computed features).
 
     The matrix is stored in a non-trainable variable, so it is saved with the model
-    and no gradient ever changes it.
+    and no gradient ever changes it. A matrix over 64 MB is fed when the variable is
+    initialised instead of being stored in the graph (see
+    :mod:`openrec2.modules.array_initializer`), so its size is limited by memory only.
 
     Args:
         embed: 2-d numpy array ``[rows, dim]``.
@@ -41,6 +44,6 @@ class LookUp(Extraction):
     def _build_shared_graph(self) -> None:
         self._embedding = tf.get_variable(
             "embedding", shape=self._embed.shape, dtype=tf.float32, trainable=False,
-            initializer=tf.constant_initializer(self._embed))
+            initializer=array_initializer(self._embed))
         table = tf.stop_gradient(self._embedding)  # fixed: no gradient ever reaches it
         self._outputs.append(table if self._ids is None else tf.gather(table, self._ids))
