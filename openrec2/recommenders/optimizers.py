@@ -32,15 +32,17 @@ class LazyAdamOptimizer(tf.train.AdamOptimizer):
     of the slot per row of the table; other variables keep the usual ``m`` and ``v``
     slots.
 
-    Sparse steps on ``mv`` tables use the fused kernel of
-    :mod:`openrec2.ops.sparse_lazy_adam` when it is available (``use_fused_kernel``).
+    Sparse steps on ``mv`` tables use the fused CPU kernel ``openrec2/ops/sparse_lazy_adam.cc``
+    when it is available and TensorFlow sees no GPU (``use_fused_kernel``).
     """
 
     def __init__(self, *args, use_fused_kernel: bool = True, **kwargs):
         """Arguments of ``tf.compat.v1.train.AdamOptimizer``; ``use_fused_kernel=False``
         builds the sparse step from TensorFlow operations even where the kernel exists."""
         super().__init__(*args, **kwargs)
-        self._kernel = load_custom_op("sparse_lazy_adam") if use_fused_kernel else None
+        # The kernel is registered for the CPU only; with a GPU the tables may live there.
+        on_cpu_only = not tf.config.list_physical_devices("GPU")
+        self._kernel = load_custom_op("sparse_lazy_adam") if use_fused_kernel and on_cpu_only else None
 
     @property
     def uses_fused_kernel(self) -> bool:
