@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import warnings
 from pathlib import Path
 from typing import List, Optional
 
-LOG = logging.getLogger("openrec2")
 SOURCE_DIR = Path(__file__).resolve().parent
 #: Seconds a compilation may take before it is abandoned.
 COMPILE_TIMEOUT = 600
@@ -87,7 +86,9 @@ def _compile(source: Path, target: Path, compiler: str) -> None:
     os.close(handle)
     try:
         command = compile_command(source, Path(temporary), compiler)
-        LOG.info("compiling the custom kernel %s (once per machine)", target.name)
+        # A pause of ~10 s deserves a word: the user would otherwise think it hung.
+        print(f"openrec2: compiling the custom kernel {target.name} into {target.parent} "
+              "(once per machine, about 10 s)", file=sys.stderr, flush=True)
         result = subprocess.run(command, capture_output=True, text=True, timeout=COMPILE_TIMEOUT)
         if result.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")

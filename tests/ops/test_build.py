@@ -41,12 +41,14 @@ def test_a_failed_compilation_names_the_command_and_leaves_no_files(fresh_loader
     assert os.listdir(fresh_loader / "ops") == []
 
 
-def test_compiles_into_the_cache_once_and_reuses_the_library(fresh_loader):
+def test_compiles_into_the_cache_once_and_reuses_the_library(fresh_loader, capsys):
     library = build.load_custom_op("sparse_lazy_adam")
     assert library is not None and hasattr(library, "openrec2_sparse_lazy_adam")
+    assert "openrec2: compiling the custom kernel sparse_lazy_adam-" in capsys.readouterr().err
     built = os.listdir(fresh_loader / "ops")
     assert len(built) == 1 and built[0].startswith("sparse_lazy_adam-") and built[0].endswith(".so")
     modified = os.path.getmtime(fresh_loader / "ops" / built[0])
     build.load_custom_op.cache_clear()
     assert build.load_custom_op("sparse_lazy_adam") is not None
     assert os.path.getmtime(fresh_loader / "ops" / built[0]) == modified
+    assert "compiling" not in capsys.readouterr().err
