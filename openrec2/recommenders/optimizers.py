@@ -87,7 +87,7 @@ class LazyAdamOptimizer(tf.train.AdamOptimizer):
 
     def _resource_apply_sparse_duplicate_indices(self, grad, handle, indices):
         mv = self.get_slot(handle, "mv")
-        if mv is None or self._kernel is None:
+        if mv is None or self._kernel is None or handle.dtype.base_dtype not in (tf.float32, tf.float64):
             return super()._resource_apply_sparse_duplicate_indices(grad, handle, indices)
         step, beta1, beta2, epsilon = self._hyper(handle.dtype.base_dtype)
         return self._kernel.openrec2_sparse_lazy_adam(
