@@ -124,10 +124,10 @@ class SparseLazyAdamOp : public OpKernel {
 
     T* table = var.flat<T>().data();
     T* moments = mv.flat<T>().data();
+    // The kernel's own state (scratch arrays, advised buffers) is shared by concurrent runs.
+    tensorflow::mutex_lock state_lock(state_mu_);
     AdviseOnce(table, var.TotalBytes(), &advised_table_);
     AdviseOnce(moments, mv.TotalBytes(), &advised_moments_);
-
-    tensorflow::mutex_lock scratch_lock(scratch_mu_);
     OP_REQUIRES_OK(ctx, SumRepeatedRows(indices.vec<Index>().data(), grad.flat<T>().data(), n, rows, width));
 
     const T step = ctx->input(4).scalar<T>()();
@@ -194,16 +194,14 @@ class SparseLazyAdamOp : public OpKernel {
   }
 
   // Advises huge pages for a large buffer the first time it is seen (the variable's buffer
-  // changes only when it is reassigned, e.g. by restoring a checkpoint).
+  // changes only when it is reassigned, e.g. by restoring a checkpoint). Needs state_mu_.
   void AdviseOnce(const void* data, int64_t bytes, const void** advised) {
-    if (bytes < kHugePageMinBytes) return;
-    tensorflow::mutex_lock lock(scratch_mu_);
-    if (*advised == data) return;
+    if (bytes < kHugePageMinBytes || *advised == data) return;
     AdviseHugePages(data, bytes);
     *advised = data;
   }
 
-  tensorflow::mutex scratch_mu_;
+  tensorflow::mutex state_mu_;
   std::vector<int32_t> slot_of_row_;    // row -> position in distinct_rows_, or -1
   std::vector<int64_t> distinct_rows_;  // rows of the current call, first appearance first
   std::vector<T> sums_;                 // summed gradient of each distinct row

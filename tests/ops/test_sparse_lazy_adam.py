@@ -15,11 +15,15 @@ def test_the_kernel_builds_and_loads_on_this_machine():
     assert not LazyAdamOptimizer(0.1, use_fused_kernel=False).uses_fused_kernel
 
 
+def _initial_table_and_targets(rows=40, dim=8, dtype=np.float32):
+    """The table's initial value and the values it is fitted to."""
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(rows, dim)).astype(dtype), rng.normal(size=(rows, dim)).astype(dtype)
+
+
 def _train(use_fused_kernel, id_batches, rows=40, dim=8, dtype=np.float32):
     """Fit a table and a bias vector to random targets over id batches; return tables and slots."""
-    rng = np.random.default_rng(0)
-    table_init = rng.normal(size=(rows, dim)).astype(dtype)
-    targets = rng.normal(size=(rows, dim)).astype(dtype)
+    table_init, targets = _initial_table_and_targets(rows, dim, dtype)
     with tf.Graph().as_default():
         table = tf.get_variable("table", initializer=table_init)
         bias = tf.get_variable("bias", initializer=np.zeros(rows, dtype))
@@ -46,7 +50,7 @@ def test_fused_kernel_matches_the_tensorflow_only_step_with_repeated_ids(dtype):
     reference = _train(False, batches, dtype=dtype)
     for got, expected in zip(fused, reference):
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
-    table_init = np.random.default_rng(0).normal(size=(40, 8)).astype(dtype)
+    table_init, _ = _initial_table_and_targets(dtype=dtype)
     np.testing.assert_array_equal(fused[0][30:], table_init[30:])  # untouched rows unchanged
     assert not np.allclose(fused[0][:30], table_init[:30])
 
