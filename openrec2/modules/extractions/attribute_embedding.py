@@ -12,6 +12,7 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 
 from openrec2.errors import ShapeError, scoped
+from openrec2.modules.array_initializer import array_initializer
 from openrec2.modules.checks import require_dims, require_tensor
 from openrec2.modules.extractions.extraction import Extraction
 
@@ -67,13 +68,19 @@ class AttributeEmbedding(Extraction):
 
     def _build_shared_graph(self) -> None:
         attribute_ids = tf.get_variable('attribute_ids', self._attribute_ids.shape, dtype=tf.int32, trainable=False,
-                                        initializer=tf.constant_initializer(self._attribute_ids))
+                                        initializer=array_initializer(self._attribute_ids))
         counts = tf.get_variable('attribute_counts', self._counts.shape, dtype=tf.int32, trainable=False,
-                                 initializer=tf.constant_initializer(self._counts))
+                                 initializer=array_initializer(self._counts))
         embedding = tf.get_variable('embedding', [self._num_attributes, self._embedding_size],
                                     initializer=tf.glorot_uniform_initializer())
-        real = tf.sequence_mask(counts, tf.shape(attribute_ids)[1], dtype=tf.float32)
-        summed = tf.reduce_sum(tf.gather(embedding, attribute_ids) * real[:, :, None], axis=1)
-        table = summed / tf.maximum(tf.cast(counts, tf.float32), 1.0)[:, None]
-        self._outputs.append(table if self._ids is None else tf.gather(table, self._ids))
+        if self._ids is not None:  # average only the looked-up items' attributes
+            attribute_ids, counts = tf.gather(attribute_ids, self._ids), tf.gather(counts, self._ids)
+        self._outputs.append(_mean_embedding(embedding, attribute_ids, counts))
         self._add_l2([embedding])
+
+
+def _mean_embedding(embedding: tf.Tensor, attribute_ids: tf.Tensor, counts: tf.Tensor) -> tf.Tensor:
+    """Mean of the first ``counts`` embeddings of each padded id list ``[..., max_count]``."""
+    real = tf.sequence_mask(counts, tf.shape(attribute_ids)[-1], dtype=tf.float32)
+    summed = tf.reduce_sum(tf.gather(embedding, attribute_ids) * real[..., None], axis=-2)
+    return summed / tf.maximum(tf.cast(counts, tf.float32), 1.0)[..., None]
