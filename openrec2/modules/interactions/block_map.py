@@ -25,7 +25,7 @@ def map_row_blocks(fn: Callable[..., tf.Tensor], elems: Tensors, block_size: int
         fn: Takes one block of each tensor of ``elems`` (``[block_size, ...]``) and
             returns a ``[block_size, ...]`` tensor of ``dtype``.
         elems: A tensor or a list of tensors sharing their first dimension.
-        block_size: Rows per block.
+        block_size: Rows per block (a Python int or an int32 scalar tensor).
         dtype: Dtype of ``fn``'s result.
 
     Returns:

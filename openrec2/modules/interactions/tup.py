@@ -18,6 +18,7 @@ import tensorflow.compat.v1 as tf
 from openrec2.errors import MissingInputError, ShapeError, scoped
 from openrec2.modules.checks import require_tensor
 from openrec2.modules.gumbel_softmax import st_gumbel_softmax
+from openrec2.modules.interactions.block_map import map_row_blocks
 from openrec2.modules.interactions.interaction import Interaction
 from openrec2.modules.transh import orthogonality_loss, transh_distance
 
@@ -139,14 +140,8 @@ class TUP(Interaction):
 
     def _all_item_scores(self) -> tf.Tensor:
         """``[B, N]`` scores, one chunk of items at a time (bounded memory)."""
-        num_users, num_items = tf.shape(self._user)[0], tf.shape(self._item)[0]
-        chunk = tf.maximum(1, self._pairs_per_chunk // tf.maximum(num_users, 1))
-        num_chunks = (num_items + chunk - 1) // chunk
-        padded = tf.pad(self._item, [[0, num_chunks * chunk - num_items], [0, 0]])
-        chunks = tf.reshape(padded, [num_chunks, chunk, int(self._item.shape[-1])])
+        chunk = tf.maximum(1, self._pairs_per_chunk // tf.maximum(tf.shape(self._user)[0], 1))
         users = tf.expand_dims(self._user, 1)
-        blocks = tf.map_fn(lambda items: self.scores(users, tf.expand_dims(items, 0)), chunks,
-                           fn_output_signature=tf.float32, parallel_iterations=1, back_prop=False)
-        # blocks: [num_chunks, B, chunk] -> [B, num_chunks * chunk] -> drop the padding.
-        flat = tf.reshape(tf.transpose(blocks, [1, 0, 2]), [num_users, num_chunks * chunk])
-        return flat[:, :num_items]
+        # Each block of items gives [chunk, B] scores; the blocks stack to [N, B].
+        return tf.transpose(map_row_blocks(lambda items: tf.transpose(self.scores(users, tf.expand_dims(items, 0))),
+                                           self._item, chunk))
