@@ -96,15 +96,13 @@ def _load_split(args: argparse.Namespace):
     return load_dataset(args.dataset, **options)
 
 
-def _settings(args: argparse.Namespace, spec) -> tuple[TrainSettings, int]:
-    """Settings and epochs: CLI options, else the model's defaults, else TrainSettings'."""
+def _settings(args: argparse.Namespace, spec) -> TrainSettings:
+    """Settings: CLI options, else the model's defaults, else TrainSettings'."""
     base = TrainSettings()
     chosen = {name: getattr(args, name) if getattr(args, name) is not None
               else spec.defaults.get(name, getattr(base, name, None)) for name in DEFAULTABLE}
-    epochs = chosen.pop('epochs') or 50
-    settings = TrainSettings(seed=args.seed, test_batch_size=args.test_batch_size, num_workers=args.num_workers,
-                             epochs=epochs, **chosen)
-    return settings, epochs
+    return TrainSettings(seed=args.seed, test_batch_size=args.test_batch_size, num_workers=args.num_workers,
+                         **chosen)
 
 
 def run_train(args: argparse.Namespace, out: TextIO) -> dict:
@@ -128,7 +126,8 @@ def run_train(args: argparse.Namespace, out: TextIO) -> dict:
 
     started = time.perf_counter()
     spec = get_model_spec(args.model)
-    settings, epochs = _settings(args, spec)
+    settings = _settings(args, spec)
+    epochs = settings.epochs
     evaluators = ranking_evaluators(args.topk)
     keys = [key for evaluator in evaluators for key in evaluator.keys()]
     stop_metric = args.early_stop_metric or f'NDCG@{min(args.topk)}'

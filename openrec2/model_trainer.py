@@ -213,10 +213,6 @@ class ModelTrainer:
             raise UnknownOptionError(scoped(_SCOPE, f'start_iter ({start_iter}) is after total_iter '
                                                     f'({total_iter}); total_iter is the iteration to stop at.'))
 
-    def _default_objective(self) -> str:
-        objectives = self.model.objectives
-        return 'default' if 'default' in objectives else objectives[0]
-
     def _resolve_samplers(self, train_sampler, objective_schedule) -> tuple[ObjectiveSchedule, dict]:
         """The schedule and a sampler per scheduled objective."""
         objectives = self.model.objectives
@@ -232,7 +228,7 @@ class ModelTrainer:
                 raise MissingInputError(scoped(_SCOPE, f'objective_schedule trains {missing} but train_sampler '
                                                        f'has samplers only for {list(train_sampler)}.'))
             return schedule, {name: train_sampler[name] for name in schedule.objectives}
-        schedule = ObjectiveSchedule(objective_schedule or [(self._default_objective(), 1)], objectives)
+        schedule = ObjectiveSchedule(objective_schedule or [(self.model.default_objective, 1)], objectives)
         return schedule, {name: train_sampler for name in schedule.objectives}
 
     def _make_stopper(self, named_evals: dict) -> Optional[EarlyStopping]:
@@ -355,7 +351,7 @@ class _Run:
                 (f'{name}:', 'green'), (format_metrics(metrics), None),
                 (f'({self.history.evaluations[-1]["seconds"]:.2f} s){marker}', None)])
         if self.save_iter and iteration % self.save_iter == 0:
-            self._save_periodic(iteration)
+            self._save_periodic(iteration, checked=True)
         if stop:
             self.history.stopped_early = True
             self.console.info(f'early stopping at iteration {iteration}: {self.stopper.metric} did not improve '
@@ -394,10 +390,11 @@ class _Run:
         return metrics[self.stopper.metric]
 
     # ------------------------------------------------------------------ checkpoints
-    def _save_periodic(self, iteration: int) -> None:
+    def _save_periodic(self, iteration: int, checked: bool = False) -> None:
+        """Save a rotating checkpoint; ``checked``: the parameters were just found finite."""
         if self.save_dir is None:
             return
-        if not self.trainer.parameters_finite():
+        if not checked and not self.trainer.parameters_finite():
             raise self._nan_error(iteration, 'a model parameter is NaN or inf')
         prefix = self.model.save(self.save_dir, step=iteration)
         self.history.checkpoints.append(prefix)

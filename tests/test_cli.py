@@ -84,3 +84,8 @@ def test_bpr_on_ml100k_beats_most_popular():
     assert model > 1.5 * popular, out.getvalue()
     assert model > 0.3 and result['test']['NDCG@10'] > 1.5 * result['popularity']['test']['NDCG@10']
     assert result['test']['AUC'] > 0.9
+
+
+def test_zero_epochs_is_rejected_not_replaced_by_the_default(capsys):
+    assert main(['train', '--model', 'BPR', '--dataset', 'synthetic', '--epochs', '0']) == 2
+    assert '--epochs must be >= 1, got 0' in capsys.readouterr().err

@@ -275,9 +275,7 @@ class KTUP(IdInputs, Recommender):
             float32 ``[n]`` scores (higher is more plausible).
         """
         head, relation, tail = (np.asarray(a, dtype=np.int32).ravel() for a in (head, relation, tail))
-        parts = [self.serve({"head": head[i:i + batch_size], "relation": relation[i:i + batch_size],
-                             "tail": tail[i:i + batch_size]}) for i in range(0, len(head), batch_size)]
-        return np.concatenate(parts) if parts else np.zeros(0, np.float32)
+        return self.serve_in_chunks({"head": head, "relation": relation, "tail": tail}, chunk_size=batch_size)
 
     def kg_tail_accuracy(self, test_graph, known_graph, num_corrupted: int = 1, seed: int = 0) -> float:
         """Share of (true, corrupted) tail pairs the KG part ranks correctly.

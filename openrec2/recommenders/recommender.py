@@ -363,7 +363,7 @@ class Recommender:
 
     def _objective(self, objective: Optional[str]) -> dict:
         if objective is None:
-            objective = DEFAULT_OBJECTIVE if DEFAULT_OBJECTIVE in self._objectives else next(iter(self._objectives))
+            objective = self.default_objective
         if objective not in self._objectives:
             raise UnknownOptionError(scoped(self._scope, (
                 f"unknown objective {objective!r}; this model has {self.objectives}.")))
@@ -425,12 +425,13 @@ class Recommender:
         scores = self.serve_in_chunks({"user_id": np.asarray(user_ids, dtype=np.int32)})
         return scores if len(scores) else np.zeros((0, self._max_item), np.float32)
 
-    def serve_in_chunks(self, batch: Mapping[str, np.ndarray]) -> np.ndarray:
-        """Serve a large batch ``test_batch_size`` rows at a time and join the results.
+    def serve_in_chunks(self, batch: Mapping[str, np.ndarray], chunk_size: Optional[int] = None) -> np.ndarray:
+        """Serve a large batch ``chunk_size`` rows at a time and join the results.
 
         Args:
             batch: Dict of arrays with the same number of rows, keyed by serving input
                 names.
+            chunk_size: Rows per :meth:`serve` call (default ``test_batch_size``).
 
         Returns:
             The concatenated outputs of :meth:`serve` (an empty float32 array for an
@@ -445,7 +446,7 @@ class Recommender:
             raise ShapeError(scoped(self._scope, (
                 f"every input of a chunked batch needs the same number of rows, got "
                 f"{ {name: len(value) for name, value in batch.items()} }.")))
-        total, step = (rows.pop() if rows else 0), self._test_batch_size
+        total, step = (rows.pop() if rows else 0), chunk_size or self._test_batch_size
         chunks = [self.serve({name: value[start:start + step] for name, value in batch.items()})
                   for start in range(0, total, step)]
         return np.concatenate(chunks, axis=0) if chunks else np.zeros(0, np.float32)
@@ -536,6 +537,11 @@ class Recommender:
     def objectives(self) -> List[str]:
         """Names of the training objectives."""
         return list(self._objectives)
+
+    @property
+    def default_objective(self) -> str:
+        """The objective ``train`` runs when none is named: ``'default'``, else the first."""
+        return DEFAULT_OBJECTIVE if DEFAULT_OBJECTIVE in self._objectives else next(iter(self._objectives))
 
     def input_names(self, train: bool = True) -> List[str]:
         """Names of the inputs of the training (or serving) graph."""

@@ -265,8 +265,11 @@ class VBPR(IdInputs, Recommender):
             with tf.control_dependencies([self._attack_delta.assign(stepped)]):
                 self._attack_step = self._attack_gradient.assign(tf.zeros_like(self._attack_gradient)).op
             self._held_perturbation = tf.placeholder(tf.float32, self._item_features.shape, name="held_perturbation")
+            clear_gradient = self._attack_gradient.assign(tf.zeros_like(self._attack_gradient)).op
             with tf.control_dependencies([self._attack_delta.assign(self._held_perturbation)]):
-                self._hold_perturbation = self._attack_gradient.assign(tf.zeros_like(self._attack_gradient)).op
+                self._hold_perturbation = tf.group(clear_gradient)
+            # Zero perturbation without feeding a [max_item, F] array of zeros from Python.
+            self._clear_attack = tf.group(clear_gradient, self._attack_delta.assign(tf.zeros_like(self._attack_delta)))
 
     # ========================================================== attack / evaluation
     @property
@@ -276,7 +279,10 @@ class VBPR(IdInputs, Recommender):
 
     def _hold(self, perturbation: Optional[np.ndarray]) -> None:
         """Hold a perturbation (zero when None) for the attack ops; clear the gradient."""
-        value = np.zeros_like(self._item_features) if perturbation is None else np.asarray(perturbation, np.float32)
+        if perturbation is None:
+            self.sess.run(self._clear_attack)
+            return
+        value = np.asarray(perturbation, np.float32)
         if value.shape != self._item_features.shape:
             raise ShapeError(scoped(self._scope, (
                 f"a perturbation must have the feature matrix's shape {self._item_features.shape}, "
