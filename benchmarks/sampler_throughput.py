@@ -56,7 +56,7 @@ def main() -> None:
     print(f'dataset: {label} ({dataset.num_positives:,} positives), batch size {args.batch_size}, '
           f'{args.batches} batches, {platform.processor() or platform.machine()}, '
           f'numpy {np.__version__}, {time.strftime("%Y-%m-%d")}')
-    print(f'| sampler | threads | rows/s |\n|---|---|---|')
+    print('| sampler | threads | rows/s |\n|---|---|---|')
     cases = [('PairwiseSampler (interaction)', lambda p: PairwiseSampler(dataset, args.batch_size, num_process=p)),
              ('PairwiseSampler (user)', lambda p: PairwiseSampler(dataset, args.batch_size, num_process=p,
                                                                   mode='user')),

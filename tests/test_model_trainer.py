@@ -2,7 +2,6 @@
 
 import glob
 import io
-import os
 
 import numpy as np
 import pytest

@@ -27,6 +27,7 @@ from typing import Callable, Tuple
 import tensorflow.compat.v1 as tf
 
 from openrec2.errors import ShapeError, TrainingError, UnknownOptionError, scoped
+from openrec2.modules.row_norms import project_rows
 
 _SCOPE = "adversarial_perturbation"
 
@@ -78,21 +79,6 @@ def normalize_rows(gradient: tf.Tensor) -> tf.Tensor:
     """
     squared = tf.reduce_sum(tf.square(gradient), axis=1, keepdims=True)
     return gradient * tf.rsqrt(tf.maximum(squared, _ZERO_GRADIENT))
-
-
-def project_rows(delta: tf.Tensor, eps) -> tf.Tensor:
-    """Project every row onto the L2 ball of radius ``eps`` centred on zero.
-
-    Args:
-        delta: ``[N, F]`` perturbation rows.
-        eps: Radius (scalar).
-
-    Returns:
-        ``[N, F]``; rows already inside the ball are unchanged, the others are rescaled
-        to norm ``eps``.
-    """
-    norms = tf.norm(delta, axis=1, keepdims=True)
-    return delta * tf.minimum(1.0, eps / tf.maximum(norms, 1e-12))
 
 
 def projected_step(delta: tf.Tensor, gradient: tf.Tensor, step, eps) -> tf.Tensor:

@@ -7,7 +7,7 @@ from typing import Iterable, Optional, Sequence
 import numpy as np
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import DTypeError, ShapeError, UnknownOptionError, scoped
+from openrec2.errors import DTypeError, MissingInputError, ShapeError, UnknownOptionError, scoped
 
 
 def require_tensor(value, scope: str, what: str, ranks: Optional[Iterable[int]] = None,
@@ -89,3 +89,14 @@ def require_rate(rate, scope: str, what: str) -> Optional[float]:
         raise UnknownOptionError(scoped(scope, (
             f"`{what}` is a drop probability and must lie in [0, 1), got {rate!r}.")))
     return float(rate)
+
+
+def require_labels(labels, train: bool, scope: str) -> Optional[tf.Tensor]:
+    """Labels of a pointwise interaction as a float32 vector (None when not given).
+
+    Raises:
+        MissingInputError: ``train`` is True and ``labels`` is None.
+    """
+    if train and labels is None:
+        raise MissingInputError(scoped(scope, "training needs `labels`."))
+    return None if labels is None else tf.reshape(tf.cast(labels, tf.float32), [-1])

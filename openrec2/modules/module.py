@@ -145,3 +145,7 @@ class Module:
         """Add ``l2_reg * sum(l2_loss(t))`` over ``tensors`` to the module's loss."""
         if self._l2_reg:
             self._loss += self._l2_reg * tf.add_n([tf.nn.l2_loss(t) for t in tensors])
+
+    def _add_l2_on_weights(self) -> None:
+        """:meth:`_add_l2` over the module's trainable ``weights`` matrices (not biases)."""
+        self._add_l2([v for v in self.get_variables(trainable_only=True) if v.op.name.endswith("weights")])

@@ -27,7 +27,7 @@ import sys
 import tempfile
 import warnings
 from pathlib import Path
-from typing import List, Optional
+from typing import List
 
 SOURCE_DIR = Path(__file__).resolve().parent
 #: Seconds a compilation may take before it is abandoned.

@@ -7,7 +7,7 @@ import tensorflow.compat.v1 as tf
 from openrec2.errors import ShapeError, TrainingError, UnknownOptionError
 from openrec2.modules.adversarial_perturbation import (check_attack_settings, default_eps_iter,
                                                        fgsm_perturbation, item_gradients, msap_perturbation,
-                                                       normalize_rows, project_rows, projected_step)
+                                                       normalize_rows, projected_step)
 
 
 def _toy_loss(rows, weights):
@@ -19,12 +19,6 @@ def test_normalize_rows_gives_unit_rows_and_keeps_zero_rows(tf_run):
     gradient = np.array([[3.0, 4.0], [0.0, 0.0], [0.0, -2.0]], np.float32)
     result = tf_run(normalize_rows(tf.constant(gradient)))
     np.testing.assert_allclose(result, [[0.6, 0.8], [0.0, 0.0], [0.0, -1.0]], atol=1e-6)
-
-
-def test_project_rows_rescales_only_rows_outside_the_ball(tf_run):
-    delta = np.array([[0.3, 0.0], [3.0, 4.0]], np.float32)
-    result = tf_run(project_rows(tf.constant(delta), 0.5))
-    np.testing.assert_allclose(result, [[0.3, 0.0], [0.3, 0.4]], atol=1e-6)
 
 
 def test_projected_step_moves_along_the_normalised_gradient_then_projects(tf_run):

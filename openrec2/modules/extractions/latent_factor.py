@@ -10,6 +10,7 @@ import tensorflow.compat.v1 as tf
 from openrec2.errors import ShapeError, UnknownOptionError, scoped
 from openrec2.modules.array_initializer import array_initializer
 from openrec2.modules.checks import require_tensor
+from openrec2.modules.row_norms import project_rows
 from openrec2.modules.extractions.extraction import Extraction
 
 #: Standard deviation of the 'normal' initialiser (truncated normal).
@@ -107,12 +108,8 @@ class LatentFactor(Extraction):
         Returns:
             An operation; run it (e.g. after each training step) to apply the bound.
         """
-        def rescale(rows):
-            norms = tf.norm(rows, axis=1, keepdims=True)
-            return rows * tf.minimum(1.0, max_norm / tf.maximum(norms, 1e-12))
-
         with tf.name_scope(self._scope + "_censor"):
             if censor_id_list is None:
-                return self._embedding.assign(rescale(self._embedding)).op
+                return self._embedding.assign(project_rows(self._embedding, max_norm)).op
             ids = tf.unique(tf.reshape(tf.convert_to_tensor(censor_id_list, dtype=tf.int32), [-1]))[0]
-            return tf.scatter_update(self._embedding, ids, rescale(tf.gather(self._embedding, ids))).op
+            return tf.scatter_update(self._embedding, ids, project_rows(tf.gather(self._embedding, ids), max_norm)).op

@@ -74,4 +74,4 @@ class MultiLayerFC(Extraction):
                 hidden = tf.nn.relu(hidden)
             hidden = dropout(hidden, drop_out if index == last else drop_mid, self._train)
         self._outputs.append(hidden)
-        self._add_l2([v for v in self.get_variables(trainable_only=True) if v.op.name.endswith("weights")])
+        self._add_l2_on_weights()

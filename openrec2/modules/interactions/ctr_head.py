@@ -12,8 +12,7 @@ from typing import Optional, Sequence
 
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import MissingInputError, scoped
-from openrec2.modules.checks import require_dims, require_rate, require_tensor
+from openrec2.modules.checks import require_dims, require_labels, require_rate, require_tensor
 from openrec2.modules.dice import Dice
 from openrec2.modules.interactions.interaction import Interaction
 from openrec2.modules.layers import dense, dropout
@@ -46,9 +45,7 @@ class CTRHead(Interaction):
         self._features = require_tensor(features, name, 'features', ranks=[2], integer=False)
         self._hidden_dims = require_dims(hidden_dims, name, 'hidden_dims')
         self._dropout_prob = require_rate(dropout_prob, name, 'dropout_prob')
-        if train and labels is None:
-            raise MissingInputError(scoped(name, 'training needs `labels`.'))
-        self._labels = None if labels is None else tf.reshape(tf.cast(labels, tf.float32), [-1])
+        self._labels = require_labels(labels, train, name)
         super().__init__(train=train, l2_reg=l2_reg, scope=scope, reuse=reuse)
 
     def _build_shared_graph(self) -> None:
@@ -59,7 +56,7 @@ class CTRHead(Interaction):
             hidden = dropout(hidden, self._dropout_prob, self._train)
         self._logits = tf.reshape(dense(hidden, 1, scope='logit'), [-1])
         self._outputs.extend([tf.sigmoid(self._logits), self._logits])
-        self._add_l2([v for v in self.get_variables(trainable_only=True) if v.op.name.endswith('weights')])
+        self._add_l2_on_weights()
 
     def _build_training_graph(self) -> None:
         self._loss += tf.reduce_mean(

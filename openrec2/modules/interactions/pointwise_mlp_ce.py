@@ -7,7 +7,7 @@ from typing import Optional, Sequence
 import tensorflow.compat.v1 as tf
 
 from openrec2.errors import MissingInputError, ShapeError, scoped
-from openrec2.modules.checks import require_dims, require_tensor
+from openrec2.modules.checks import require_dims, require_labels, require_tensor
 from openrec2.modules.extractions.multi_layer_fc import MultiLayerFC
 from openrec2.modules.interactions.interaction import Interaction
 from openrec2.modules.interactions.scoring import flat_bias
@@ -56,11 +56,9 @@ class PointwiseMLPCE(Interaction):
         if extra is not None:
             parts.append(require_tensor(extra, name, "extra", ranks=[2], integer=False))
         self._mlp_input = tf.concat(parts, axis=1)
-        if train and labels is None:
-            raise MissingInputError(scoped(name, "training needs `labels`."))
+        self._labels = require_labels(labels, train, name)
         if use_user_bias and user_bias is None:
             raise MissingInputError(scoped(name, "`use_user_bias=True` needs `user_bias`."))
-        self._labels = None if labels is None else tf.reshape(tf.cast(labels, tf.float32), [-1])
         self._biases = [b for b in (item_bias, user_bias if use_user_bias else None) if b is not None]
         self._dropout, self._batch_norm = dropout, batch_norm
         super().__init__(train=train, l2_reg=l2_reg, scope=scope, reuse=reuse)

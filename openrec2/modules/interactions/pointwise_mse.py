@@ -6,8 +6,7 @@ from typing import Optional
 
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import MissingInputError, scoped
-from openrec2.modules.checks import require_tensor
+from openrec2.modules.checks import require_labels, require_tensor
 from openrec2.modules.interactions.interaction import Interaction
 from openrec2.modules.interactions.scoring import all_item_scores, pair_scores
 
@@ -45,9 +44,7 @@ class PointwiseMSE(Interaction):
         self._user = require_tensor(user, name, "user", ranks=[2], integer=False)
         self._item = require_tensor(item, name, "item", ranks=[2], integer=False)
         self._item_bias = item_bias
-        if train and labels is None:
-            raise MissingInputError(scoped(name, "training needs `labels`."))
-        self._labels = None if labels is None else tf.reshape(tf.cast(labels, tf.float32), [-1])
+        self._labels = require_labels(labels, train, name)
         self._a, self._b, self._sigmoid, self._all_items = a, b, sigmoid, all_items
         super().__init__(train=train, scope=scope, reuse=reuse)
 
