@@ -17,6 +17,7 @@ from openrec2.datasets.data_split import DataSplit, build_data_split
 from openrec2.datasets.parsing import lists_to_pairs, read_int_lists, remap_ids
 from openrec2.errors import DataError, scoped
 from openrec2.utils.dataset import make_interactions
+from openrec2.utils.ragged import ragged_positions
 
 BEAUTY_FOLDER = 'amazon-beauty'
 
@@ -70,8 +71,7 @@ def load_amazon_beauty(split: str = 'leave_one_out', ratios: Sequence[float] = (
     lines = read_int_lists(path, loader)
     raw_users, raw_items = lists_to_pairs(lines, path, loader=loader)
     # Position of each purchase inside its line: 0, 1, ... per user.
-    lengths = np.array([len(values) - 1 for values in lines], dtype=np.int64)
-    position = np.arange(len(raw_items), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    _, position = ragged_positions([len(values) - 1 for values in lines])
     users, user_id_map = remap_ids(raw_users)
     items, item_id_map = remap_ids(raw_items)
     attribute_path = dataset_file(BEAUTY_FOLDER, 'Beauty_item2attributes.json', data_home, loader)

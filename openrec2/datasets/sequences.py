@@ -23,6 +23,7 @@ from openrec2.datasets.data_split import DataSplit
 from openrec2.datasets.movielens import load_ml100k
 from openrec2.errors import DataError, UnknownOptionError, scoped
 from openrec2.utils.dataset import ImplicitDataset, make_interactions
+from openrec2.utils.ragged import ragged_positions
 
 PARTS = ('train', 'validation', 'test')
 #: Item id written into the padded tail of a history (masked by its length).
@@ -106,11 +107,8 @@ class BehaviourSequences:
             UnknownOptionError: Unknown ``part``.
         """
         if part == 'train':
-            counts = np.maximum(self.num_train - 1, 0)
-            users = np.repeat(np.arange(self.max_user, dtype=np.int64), counts)
-            starts = np.cumsum(counts) - counts
-            positions = np.arange(users.size, dtype=np.int64) - np.repeat(starts, counts) + 1
-            return users, positions
+            users, offsets = ragged_positions(np.maximum(self.num_train - 1, 0))
+            return users, offsets + 1
         if part == 'validation':
             users = np.flatnonzero(self.has_validation).astype(np.int64)
             return users, self.num_train[users]

@@ -31,7 +31,8 @@ from openrec2.errors import DataError, DTypeError, ShapeError, UnknownOptionErro
 from openrec2.utils.dataset import keys_contain
 from openrec2.utils.evaluators.auc import AUC
 from openrec2.utils.evaluators.evaluator import Evaluator
-from openrec2.utils.evaluators.item_lists import ItemLists, ragged_positions
+from openrec2.utils.evaluators.item_lists import ItemLists
+from openrec2.utils.ragged import ragged_positions
 from openrec2.utils.evaluators.ranking import mask_scores, rank_block
 from openrec2.utils.evaluators.ranking_metrics import MAP, MRR, NDCG, HitRatio, Precision, Recall
 from openrec2.utils.evaluators.results import MetricAccumulator, MetricResults

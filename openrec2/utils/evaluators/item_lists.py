@@ -17,6 +17,7 @@ import numpy as np
 
 from openrec2.errors import DTypeError, ShapeError, scoped
 from openrec2.utils.dataset import keys_contain
+from openrec2.utils.ragged import ragged_positions
 
 _SCOPE = 'evaluators'
 
@@ -308,20 +309,6 @@ def sorted_unique(keys: np.ndarray) -> np.ndarray:
     if keys.size > 1:
         keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
     return keys
-
-
-def ragged_positions(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Enumerate the entries of consecutive rows of the given lengths.
-
-    Args:
-        counts: int array, number of entries of each row.
-
-    Returns:
-        ``(rows, offsets)``: the row of every entry and its position within its row.
-    """
-    counts = np.asarray(counts, dtype=np.int64)
-    rows = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
-    return rows, np.arange(rows.size, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
 def _key_base(indices: np.ndarray, num_items: Optional[int]) -> int:

@@ -29,7 +29,7 @@ from typing import Optional
 import numpy as np
 
 from openrec2.errors import DataError, DTypeError, ShapeError, scoped
-from openrec2.utils.evaluators.item_lists import ragged_positions
+from openrec2.utils.ragged import ragged_positions
 
 _SCOPE = 'evaluators'
 

@@ -7,7 +7,7 @@ from openrec2.errors import DTypeError, ShapeError
 from openrec2.utils import ImplicitDataset
 from openrec2.utils.dataset import make_interactions
 from openrec2.utils.evaluators import ItemLists
-from openrec2.utils.evaluators.item_lists import ragged_positions, sorted_unique
+from openrec2.utils.evaluators.item_lists import sorted_unique
 
 
 def test_rows_are_sorted_and_deduplicated():
@@ -61,7 +61,4 @@ def test_errors():
 
 
 def test_helpers():
-    rows, offsets = ragged_positions(np.array([2, 0, 3]))
-    np.testing.assert_array_equal(rows, [0, 0, 2, 2, 2])
-    np.testing.assert_array_equal(offsets, [0, 1, 0, 1, 2])
     np.testing.assert_array_equal(sorted_unique(np.array([5, 1, 5, 3])), [1, 3, 5])
