@@ -31,6 +31,7 @@ import numpy as np
 from openrec2.datasets import load_ml100k
 from openrec2.recommenders.amr import AMR
 from openrec2.recommenders.vbpr import VBPR
+from openrec2.trainer.baselines import popularity_scorer
 from openrec2.utils.evaluators import NDCG, HitRatio, evaluate
 
 #: Settings shared by both models (everything else: the library defaults).
@@ -90,8 +91,7 @@ def run(data_home: Optional[str] = None, tsv_dir: Optional[str] = None) -> List[
     """
     split = load_ml100k(data_home=data_home)
     features = unit_rows(split.item_features)
-    popular = _ranking(np.tile(split.train.item_popularity.astype(np.float64),
-                               (split.test.users.size, 1)), split)
+    popular = _ranking(popularity_scorer(split.train)({"user_id": split.test.users}), split)
     rows = [{"model": "MostPopular", **{f"clean {m}": round(popular[m], 4) for m in METRICS}}]
     rows += [_measure(cls, split, features, tsv_dir) for cls in (VBPR, AMR)]
     return rows

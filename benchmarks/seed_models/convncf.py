@@ -18,12 +18,12 @@ import tempfile
 import time
 from typing import Optional
 
-import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from openrec2.datasets import load_ml100k  # noqa: E402
 from openrec2.recommenders import BPR, ConvNCF  # noqa: E402
+from openrec2.trainer.baselines import popularity_scorer  # noqa: E402
 from openrec2.utils.evaluators import NDCG, HitRatio, Recall, evaluate_with_scorer  # noqa: E402
 from openrec2.utils.samplers import PairwiseSampler  # noqa: E402
 from openrec2.utils.samplers.evaluation import EvaluationSampler  # noqa: E402
@@ -47,12 +47,6 @@ def full_evaluation(score_fn, split, batch_size: int = 256) -> tuple[dict, float
     results = evaluate_with_scorer(score_fn, sampler, [NDCG(10), Recall(10), HitRatio(10)])
     seconds = time.perf_counter() - start
     return {name: float(results[name]) for name in METRICS}, seconds
-
-
-def most_popular_scorer(split):
-    """Score function of the most-popular baseline (training counts)."""
-    popularity = split.train.item_popularity.astype(np.float64)
-    return lambda batch: np.tile(popularity, (len(batch["user_id"]), 1))
 
 
 def run(data_home: Optional[str] = None, bpr_epochs: int = 40, bpr_lr: float = 5e-3,
@@ -90,7 +84,7 @@ def run(data_home: Optional[str] = None, bpr_epochs: int = 40, bpr_lr: float = 5
             metrics, seconds = full_evaluation(model.serve, split)
         rows.append(dict(model="ConvNCF (after_pretrain)", epochs=convncf_epochs, train_examples_per_s=speed,
                          eval_seconds=seconds, **metrics))
-    metrics, seconds = full_evaluation(most_popular_scorer(split), split)
+    metrics, seconds = full_evaluation(popularity_scorer(split.train), split)
     rows.append(dict(model="MostPop", epochs=0, train_examples_per_s=None, eval_seconds=seconds, **metrics))
     for row in rows:
         row["dataset"] = "ml-100k (random 8:1:1, full ranking)"

@@ -25,6 +25,7 @@ import numpy as np
 
 from openrec2.datasets.sequences import BehaviourSequences, load_beauty_sequences
 from openrec2.recommenders import DIEN
+from openrec2.trainer.baselines import popularity_scorer
 from openrec2.utils.evaluators import AUC, NDCG, HitRatio, LogLoss, evaluate_labelled, evaluate_sampled
 from openrec2.utils.samplers.sequence_examples import labelled_sequence_examples, sampled_ranking_examples
 from openrec2.utils.samplers.sequence_sampler import SequenceSampler
@@ -83,9 +84,7 @@ def run(data_home: Optional[str] = None) -> list[dict]:
               f'{EPOCHS} epoch(s), max_seq_length {MAX_SEQ_LENGTH}'}
     rows = []
 
-    popularity = sequences.train.item_popularity.astype(np.float64)
-    metrics, seconds = _metrics(lambda batch: popularity[batch['item_id']], labelled, ranking,
-                                probabilities=False)
+    metrics, seconds = _metrics(popularity_scorer(sequences.train), labelled, ranking, probabilities=False)
     rows.append(dict(common, model='target popularity', **{'train examples/s': None, 'eval seconds': seconds},
                      **metrics))
 

@@ -20,12 +20,12 @@ import os
 import time
 from typing import Optional
 
-import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from openrec2.datasets.knowledge_graph import load_ml100k_kg  # noqa: E402
 from openrec2.recommenders.ktup import KTUP  # noqa: E402
+from openrec2.trainer.baselines import popularity_scorer  # noqa: E402
 from openrec2.utils.evaluators import NDCG, Recall, evaluate_with_scorer  # noqa: E402
 from openrec2.utils.samplers import PairwiseSampler  # noqa: E402
 from openrec2.utils.samplers.evaluation import EvaluationSampler  # noqa: E402
@@ -76,8 +76,7 @@ def run(data_home: Optional[str] = None, rounds: int = 4, train_rec_step: int = 
     rows = [dict(model="KTUP", epochs=f"{rounds} x ({train_rec_step} rec + {train_kg_step} kg)",
                  train_examples_per_s=steps * batch_size / seconds, eval_seconds=eval_seconds,
                  kg_tail_accuracy=kg_accuracy, **metrics)]
-    popularity = split.train.item_popularity.astype(np.float64)
-    metrics, eval_seconds = full_ranking(lambda batch: np.tile(popularity, (len(batch["user_id"]), 1)), split)
+    metrics, eval_seconds = full_ranking(popularity_scorer(split.train), split)
     rows.append(dict(model="MostPop", epochs=0, train_examples_per_s=None, eval_seconds=eval_seconds,
                      kg_tail_accuracy=None, **metrics))
     for row in rows:

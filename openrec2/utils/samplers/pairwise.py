@@ -17,9 +17,9 @@ from typing import Optional
 
 import numpy as np
 
-from openrec2.errors import DataError, UnknownOptionError, scoped
+from openrec2.errors import UnknownOptionError, scoped
 from openrec2.utils.dataset import Dataset
-from openrec2.utils.samplers.negatives import check_negatives_exist, sample_negatives
+from openrec2.utils.samplers.negatives import sample_negatives
 from openrec2.utils.samplers.sampler import Batch, Sampler
 
 PAIRWISE_MODES = ('interaction', 'user')
@@ -52,11 +52,8 @@ class PairwiseSampler(Sampler):
         super().__init__(dataset, batch_size, num_process=num_process, seed=seed, prefetch=prefetch)
         if mode not in PAIRWISE_MODES:
             raise UnknownOptionError(scoped(self.scope, f'unknown mode {mode!r}; valid: {list(PAIRWISE_MODES)}.'))
-        if self.dataset.num_positives == 0:
-            raise DataError(scoped(self.scope, f'dataset {self.dataset.name!r} has no positive interaction.'))
-        check_negatives_exist(self.dataset, self.dataset.users, self.scope)
+        self._require_positive_pairs()
         self.mode = mode
-        self._positive_users, self._positive_items = self.dataset.positive_pairs()
         self._thread_cache = threading.local()
 
     def _negatives_per_user(self) -> Optional[int]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from openrec2.errors import DataError, UnknownOptionError, scoped
+from openrec2.errors import UnknownOptionError, scoped
 from openrec2.utils.dataset import Dataset
-from openrec2.utils.samplers.negatives import check_negatives_exist, sample_negatives
+from openrec2.utils.samplers.negatives import sample_negatives
 from openrec2.utils.samplers.sampler import Batch, Sampler
 
 
@@ -38,12 +38,9 @@ class StratifiedPointwiseSampler(Sampler):
         super().__init__(dataset, batch_size, num_process=num_process, seed=seed, prefetch=prefetch)
         if not 0.0 <= float(pos_ratio) <= 1.0:
             raise UnknownOptionError(scoped(self.scope, f'pos_ratio must lie in [0, 1], got {pos_ratio!r}.'))
-        if self.dataset.num_positives == 0:
-            raise DataError(scoped(self.scope, f'dataset {self.dataset.name!r} has no positive interaction.'))
-        check_negatives_exist(self.dataset, self.dataset.users, self.scope)
+        self._require_positive_pairs()
         self.pos_ratio = float(pos_ratio)
         self.num_positives_per_batch = int(round(self.pos_ratio * self.batch_size))
-        self._positive_users, self._positive_items = self.dataset.positive_pairs()
 
     def _make_batch(self, index: int, rng: np.random.Generator) -> Batch:
         n_pos = self.num_positives_per_batch

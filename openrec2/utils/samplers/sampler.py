@@ -22,8 +22,9 @@ from typing import Any, Optional
 
 import numpy as np
 
-from openrec2.errors import DTypeError, SamplerError, UnknownOptionError, scoped
+from openrec2.errors import DataError, DTypeError, SamplerError, UnknownOptionError, scoped
 from openrec2.utils.dataset import Dataset
+from openrec2.utils.samplers.negatives import check_negatives_exist
 
 Batch = dict[str, np.ndarray]
 
@@ -94,6 +95,18 @@ class Sampler:
     def _num_batches(self) -> Optional[int]:
         """Number of batches of a finite stream, or ``None`` for an endless one."""
         return None
+
+    def _require_positive_pairs(self) -> None:
+        """Keep the dataset's positive pairs (``_positive_users``, ``_positive_items``) for
+        samplers that draw positives and negatives; fail early when they cannot.
+
+        Raises:
+            DataError: No positive, or a user has every item as positive.
+        """
+        if self.dataset.num_positives == 0:
+            raise DataError(scoped(self.scope, f'dataset {self.dataset.name!r} has no positive interaction.'))
+        check_negatives_exist(self.dataset, self.dataset.users, self.scope)
+        self._positive_users, self._positive_items = self.dataset.positive_pairs()
 
     # ------------------------------------------------------------------ properties
     @property
