@@ -401,11 +401,9 @@ class _Run:
         self.last_good = (prefix, iteration)
 
     def _save_best(self, iteration: int) -> None:
-        """Write the best state as ``best-<iteration>``, outside the saver's rotation."""
-        saved = self.model.save(self.best_dir, step=iteration)
-        target = os.path.join(self.best_dir, f'{_BEST_PREFIX}-{iteration}')
-        for path in glob.glob(saved + '.*'):
-            shutil.copyfile(path, target + path[len(saved):])
+        """Write the best state as ``best-<iteration>``, outside the saver's rotation (so it
+        never pushes a periodic checkpoint out)."""
+        target = self.model.save(self.best_dir, step=iteration, name=_BEST_PREFIX, rotate=False)
         previous = self.history.best_checkpoint
         if previous and previous != target:
             for path in glob.glob(previous + '.*'):

@@ -2,6 +2,7 @@
 
 import glob
 import io
+import os
 
 import numpy as np
 import pytest
@@ -74,6 +75,20 @@ def test_start_iter_continues_the_count(split, tmp_path):
                                                              train_sampler=sampler, start_iter=20)
     assert history.iterations_run == 10 and [row['iteration'] for row in history.losses] == [30]
     assert history.checkpoints == [str(tmp_path / 'model.ckpt-30')]
+
+
+def test_best_checkpoints_never_push_periodic_ones_out(split, tmp_path):
+    # Higher Recall is better and BPR learns, so the best model is saved at most of the
+    # twelve evaluations; the saver keeps five checkpoints, which must all be periodic.
+    with bpr(split) as model, PairwiseSampler(split.train, 128, seed=0) as sampler:
+        history = quiet(model, save_dir=str(tmp_path), early_stop_metric='Recall@10', patience=20).train(
+            total_iter=120, eval_iter=10, save_iter=10, train_sampler=sampler,
+            eval_samplers={'validation': validation_sampler(split)}, evaluators=[Recall(10)])
+    periodic = sorted(int(path.rsplit('-', 1)[1].split('.')[0])
+                      for path in glob.glob(str(tmp_path / 'model.ckpt-*.index')))
+    assert periodic == [80, 90, 100, 110, 120]
+    assert [os.path.basename(path) for path in glob.glob(str(tmp_path / 'best' / '*.index'))] == [
+        f'best-{history.best_iteration}.index']
 
 
 def test_early_stopping_restores_the_best_checkpoint(split, tmp_path):

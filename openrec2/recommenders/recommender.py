@@ -452,12 +452,17 @@ class Recommender:
         return np.concatenate(chunks, axis=0) if chunks else np.zeros(0, np.float32)
 
     # ============================================================ persistence
-    def save(self, path: str, step: Optional[int] = None) -> str:
+    def save(self, path: str, step: Optional[int] = None, name: str = "model.ckpt", rotate: bool = True) -> str:
         """Save every variable (optimiser slots and global step included).
 
         Args:
             path: Directory of the checkpoint (created if needed).
-            step: Optional step number, appended as ``model.ckpt-<step>``.
+            step: Optional step number, appended as ``<name>-<step>``.
+            name: File name of the checkpoint inside ``path``.
+            rotate: Count the checkpoint among the last five kept (older ones are
+                deleted) and make it the directory's latest. False writes it outside
+                that rotation: nothing is deleted and :meth:`load` of the directory
+                does not pick it (load it by the returned prefix).
 
         Returns:
             The checkpoint prefix written; :meth:`load` accepts it or the directory.
@@ -468,8 +473,8 @@ class Recommender:
         try:
             os.makedirs(path, exist_ok=True)
             with self.graph.as_default():
-                return self._saver.save(self.sess, os.path.join(path, "model.ckpt"), global_step=step,
-                                        write_meta_graph=False)
+                return self._saver.save(self.sess, os.path.join(path, name), global_step=step,
+                                        write_meta_graph=False, write_state=rotate)
         except (OSError, tf.errors.OpError) as err:
             raise CheckpointError(scoped(self._scope, f"cannot save to {path!r}: {err}")) from err
 
