@@ -33,8 +33,8 @@ from openrec2.modules.interactions.scoring import all_item_scores, pair_scores
 from openrec2.recommenders.id_inputs import IdInputs
 from openrec2.recommenders.recommender import Recommender
 from openrec2.utils.dataset import Dataset
-from openrec2.utils.evaluators import HitRatio, NDCG, MetricResults, evaluate
-from openrec2.utils.samplers import PairwiseSampler
+from openrec2.utils.evaluators import HitRatio, NDCG, MetricResults, evaluate_with_scorer
+from openrec2.utils.samplers import EvaluationSampler, PairwiseSampler
 
 #: Names of the evaluation settings, in the order results and TSV columns list them.
 ATTACKS = ("clean", "fgsm", "msap")
@@ -357,12 +357,9 @@ class VBPR(IdInputs, Recommender):
         finally:
             self._hold(None)
 
-    def _held_score_blocks(self, users: np.ndarray):
-        """Yield ``(rows, scores)`` of all items under the held perturbation."""
-        for start in range(0, users.size, self._test_batch_size):
-            chunk = users[start:start + self._test_batch_size]
-            feed = self._feed_dict({"user_id": chunk}, ["user_id"], train=False)
-            yield np.arange(start, start + chunk.size), self.sess.run(self._attacked_scores, feed)
+    def _held_scores(self, batch: dict) -> np.ndarray:
+        """``[B, max_item]`` scores of a user batch under the held perturbation."""
+        return self.sess.run(self._attacked_scores, self._feed_dict(batch, ["user_id"], train=False))
 
     def evaluate_under_attack(self, train: Dataset, test: Dataset, excluded: Sequence[Dataset] = (),
                               evaluators=None, attacks: Sequence[str] = ATTACKS,
@@ -391,17 +388,12 @@ class VBPR(IdInputs, Recommender):
         for attack in attacks:
             self._attack_settings(attack)
         evaluators = evaluators or [HitRatio(10), NDCG(10)]
-        users = test.users
-        test_items = test.item_lists(users)
-        excluded_items = train.item_lists(users)
-        for other in excluded:
-            excluded_items = [np.union1d(a, b) for a, b in zip(excluded_items, other.item_lists(users))]
+        ranking = EvaluationSampler(test, self._test_batch_size, [train, *excluded])
         results: Dict[str, MetricResults] = {}
         try:
             for attack in attacks:
                 self._run_attack(train, attack)
-                results[attack] = evaluate(self._held_score_blocks(users), test_items, excluded_items,
-                                           evaluators, num_items=self._max_item)
+                results[attack] = evaluate_with_scorer(self._held_scores, ranking, evaluators)
         finally:
             self._hold(None)
         if tsv_path is not None:
