@@ -154,10 +154,6 @@ class ConvNCF(IdInputs, Recommender):
         else:
             self._add_module("item_vec", self._table(self._max_item, None, "item"), train=False)
 
-    def _output(self, name: str, train: bool) -> tf.Tensor:
-        """First output of a registered module."""
-        return self._get_module(name, train).get_outputs()[0]
-
     # ------------------------------------------------------------ interactions
     def _build_default_interactions(self, train=True):
         user = self._output("user_vec", train)
@@ -180,8 +176,7 @@ class ConvNCF(IdInputs, Recommender):
         pairs = self._add_module("cnn_pairs", OuterProductCNN(
             user, tf.gather(items, self._get_input("item_id", False)), **self._cnn,
             block_pairs=self._blocks["block_pairs"], train=False, scope="cnn"), train=False)
-        self._set_serving_output(all_items.get_outputs()[0], ["user_id"])
-        self._set_serving_output(pairs.get_outputs()[0], ["user_id", "item_id"])
+        self._serve_item_scores(all_items, pairs)
 
     # --------------------------------------------------------------- accessors
     @property

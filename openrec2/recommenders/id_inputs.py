@@ -27,3 +27,9 @@ class IdInputs:
     def _build_item_inputs(self, train=True):
         for name in (self.training_item_inputs if train else ("item_id",)):
             self._add_input(name, "int32", [None], train=train, max_value=self._max_item)
+
+    def _serve_item_scores(self, all_items, pairs) -> None:
+        """Serve ``all_items``' scores for ``user_id`` batches and ``pairs``' scores for
+        ``user_id`` + ``item_id`` batches (both modules' first outputs)."""
+        self._set_serving_output(all_items.get_outputs()[0], ["user_id"])
+        self._set_serving_output(pairs.get_outputs()[0], ["user_id", "item_id"])

@@ -210,8 +210,7 @@ class KTUP(IdInputs, Recommender):
         head, relation, normal, (tail,) = self._kg_rows(False, ("tail",))
         triples = self._add_module("kg", TransHMargin(head, relation, normal, tail, margin=self._margin,
                                                       L1_flag=self._l1, train=False), train=False)
-        self._set_serving_output(scores.get_outputs()[0], ["user_id"])
-        self._set_serving_output(pairs.get_outputs()[0], ["user_id", "item_id"])
+        self._serve_item_scores(scores, pairs)
         self._set_serving_output(triples.get_outputs()[0], list(KG_INPUTS))
 
     # ------------------------------------------------------------------ helpers

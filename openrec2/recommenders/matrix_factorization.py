@@ -65,10 +65,6 @@ class MatrixFactorization(IdInputs, Recommender):
         """``(factors, biases)`` of the batch rows of one training item input."""
         return self._item_rows[self._role(input_name)]
 
-    def _output(self, name: str, train: bool) -> tf.Tensor:
-        """First output of a registered module."""
-        return self._get_module(name, train).get_outputs()[0]
-
     def _build_default_interactions(self, train=True):
         if train:
             self._build_training_interaction()
@@ -80,8 +76,7 @@ class MatrixFactorization(IdInputs, Recommender):
                                           all_items=False, scope="interaction_pairs")
         self._add_module("interaction", all_items, train=False)
         self._add_module("interaction_pairs", pairs, train=False)
-        self._set_serving_output(all_items.get_outputs()[0], ["user_id"])
-        self._set_serving_output(pairs.get_outputs()[0], ["user_id", "item_id"])
+        self._serve_item_scores(all_items, pairs)
 
     def _build_training_interaction(self) -> None:
         """Build and register the training interaction (its loss trains the model)."""

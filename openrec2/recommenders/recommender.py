@@ -301,6 +301,10 @@ class Recommender:
         """Run ``op`` after every training step (e.g. a norm constraint)."""
         self._post_training_ops.append(op)
 
+    def _output(self, name: str, train: bool) -> tf.Tensor:
+        """First output of a registered module."""
+        return self._get_module(name, train).get_outputs()[0]
+
     def _set_serving_output(self, tensor: tf.Tensor, inputs: Sequence[str]) -> None:
         """Declare a serving output and the serving inputs it needs.
 

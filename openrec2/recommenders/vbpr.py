@@ -201,10 +201,6 @@ class VBPR(IdInputs, Recommender):
                 self._attack_gradient = tf.get_variable("gradient", shape, trainable=False,
                                                         initializer=tf.zeros_initializer())
 
-    def _output(self, name: str, train: bool) -> tf.Tensor:
-        """First output of a registered module."""
-        return self._get_module(name, train).get_outputs()[0]
-
     def _user_representation(self, train: bool) -> tf.Tensor:
         """``[p_u, theta_u]`` of the batch's users."""
         return tf.concat([self._output("user_vec", train), self._output("user_visual", train)], axis=1)
@@ -236,8 +232,7 @@ class VBPR(IdInputs, Recommender):
                             train=False, scope="interaction_pairs")
         self._add_module("interaction", all_items, train=False)
         self._add_module("interaction_pairs", pairs, train=False)
-        self._set_serving_output(all_items.get_outputs()[0], ["user_id"])
-        self._set_serving_output(pairs.get_outputs()[0], ["user_id", "item_id"])
+        self._serve_item_scores(all_items, pairs)
         self._build_attack_ops(user, visual)
 
     def _build_attack_ops(self, user: tf.Tensor, visual: VisualProjection) -> None:
