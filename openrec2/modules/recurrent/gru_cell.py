@@ -59,6 +59,15 @@ class GRUCell:
                 self.state_bias = tf.get_variable('state_bias', [3 * self.hidden_size],
                                                   initializer=tf.zeros_initializer())
 
+    def project_inputs(self, inputs: tf.Tensor) -> tf.Tensor:
+        """The input part of all three gates, ``x W + b``: ``[..., input_size]`` to
+        ``[..., 3 * hidden_size]``. It does not depend on the state, so a whole sequence
+        is projected at once (:func:`dynamic_gru`) rather than once per step."""
+        flat = tf.matmul(tf.reshape(inputs, [-1, self.input_size]), self.input_weights)
+        if self.bias:
+            flat += self.input_bias
+        return tf.reshape(flat, tf.concat([tf.shape(inputs)[:-1], [3 * self.hidden_size]], 0))
+
     def gates(self, inputs: tf.Tensor, state: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         """The update gate and the candidate state of one step.
 
@@ -69,10 +78,12 @@ class GRUCell:
         Returns:
             ``(update, candidate)``, each ``[B, hidden_size]``.
         """
-        from_input = tf.matmul(inputs, self.input_weights)
+        return self._projected_gates(self.project_inputs(inputs), state)
+
+    def _projected_gates(self, from_input: tf.Tensor, state: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        """:meth:`gates` from the inputs' projection ``[B, 3 * hidden_size]``."""
         from_state = tf.matmul(state, self.state_weights)
         if self.bias:
-            from_input += self.input_bias
             from_state += self.state_bias
         input_reset, input_update, input_candidate = tf.split(from_input, 3, axis=1)
         state_reset, state_update, state_candidate = tf.split(from_state, 3, axis=1)
@@ -97,7 +108,12 @@ class GRUCell:
             UnknownOptionError: ``attention`` given to a plain GRU, or missing for an
                 attentional cell.
         """
-        update, candidate = self.gates(inputs, state)
+        return self.step(self.project_inputs(inputs), state, attention)
+
+    def step(self, projected_inputs: tf.Tensor, state: tf.Tensor,
+             attention: Optional[tf.Tensor] = None) -> tf.Tensor:
+        """:meth:`__call__` on inputs already passed through :meth:`project_inputs`."""
+        update, candidate = self._projected_gates(projected_inputs, state)
         gate = self.update_gate(update, attention)
         return (1.0 - gate) * state + gate * candidate
 
