@@ -6,13 +6,29 @@ share variables through the enclosing module's scope like everything else.
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
+import contextlib
+from typing import Iterator, Optional, Tuple
 
 import tensorflow.compat.v1 as tf
 
 #: Momentum of the batch-norm moving averages.
 BATCH_NORM_MOMENTUM = 0.99
 BATCH_NORM_EPSILON = 1e-3
+
+#: Collection that receives batch-norm moving-average updates (see :func:`updates_into`).
+_updates_collection = [tf.GraphKeys.UPDATE_OPS]
+
+
+@contextlib.contextmanager
+def updates_into(collection: str) -> Iterator[None]:
+    """Send the moving-average updates of batch norms built inside to ``collection``
+    instead of ``tf.GraphKeys.UPDATE_OPS``, which recommenders run with every training
+    step (for layers trained by a separate op, such as a pre-training step)."""
+    _updates_collection.append(collection)
+    try:
+        yield
+    finally:
+        _updates_collection.pop()
 
 
 def dense(inputs: tf.Tensor, units: int, use_bias: bool = True, scope: str = "dense",
@@ -49,7 +65,8 @@ def batch_norm(inputs: tf.Tensor, train: bool, scope: str = "batch_norm") -> tf.
 
     In training it normalises with the batch moments and registers updates of the
     moving averages in ``tf.GraphKeys.UPDATE_OPS`` (recommenders run them with every
-    training step); at serving time it uses the moving averages.
+    training step; :func:`updates_into` redirects them); at serving time it uses the
+    moving averages.
 
     Args:
         inputs: Float tensor ``[..., dim]``.
@@ -71,10 +88,9 @@ def batch_norm(inputs: tf.Tensor, train: bool, scope: str = "batch_norm") -> tf.
         if train:
             mean, var = tf.nn.moments(inputs, axes=axes)
             decay = 1.0 - BATCH_NORM_MOMENTUM
-            tf.add_to_collection(tf.GraphKeys.UPDATE_OPS,
-                                 moving_mean.assign_sub(decay * (moving_mean - mean), read_value=False))
-            tf.add_to_collection(tf.GraphKeys.UPDATE_OPS,
-                                 moving_var.assign_sub(decay * (moving_var - var), read_value=False))
+            for moving, batch_value in ((moving_mean, mean), (moving_var, var)):
+                tf.add_to_collection(_updates_collection[-1],
+                                     moving.assign_sub(decay * (moving - batch_value), read_value=False))
         else:
             mean, var = moving_mean, moving_var
         return tf.nn.batch_normalization(inputs, mean, var, beta, gamma, BATCH_NORM_EPSILON)

@@ -18,6 +18,7 @@ from openrec2.modules.checks import require_dims, require_tensor
 from openrec2.modules.extractions.extraction import Extraction
 from openrec2.modules.extractions.latent_factor import make_initializer
 from openrec2.modules.extractions.multi_layer_fc import MultiLayerFC
+from openrec2.modules.layers import updates_into
 
 #: Steps and learning rate used by ``pretrain_mlp_as_identity``.
 IDENTITY_PRETRAIN_STEPS = 300
@@ -94,14 +95,13 @@ class TemporalLatentFactor(Extraction):
         if self._mlp_pretrain:
             self._pretrain_ids = tf.placeholder(tf.int32, [None], name="pretrain_ids")
             rows = tf.gather(self._embedding, self._pretrain_ids)
-            update_ops = tf.get_collection_ref(tf.GraphKeys.UPDATE_OPS)
-            first_new = len(update_ops)
-            mlp = MultiLayerFC(rows, self._mlp_dims, batch_norm=True, train=True,
-                               scope="mlp", reuse=True)
             # These moving-average updates need the pre-training feed: keep them out of
             # the collection the recommender runs with every training step.
-            self._pretrain_updates = list(update_ops[first_new:])
-            del update_ops[first_new:]
+            collection = f"{tf.get_variable_scope().name}/pretrain_updates"
+            with updates_into(collection):
+                mlp = MultiLayerFC(rows, self._mlp_dims, batch_norm=True, train=True,
+                                   scope="mlp", reuse=True)
+            self._pretrain_updates = tf.get_collection(collection)
             self._pretrain_loss = tf.reduce_mean(tf.square(mlp.get_outputs()[0] - rows))
             with tf.variable_scope("identity_pretrain"):
                 optimizer = tf.train.AdamOptimizer(IDENTITY_PRETRAIN_LR)

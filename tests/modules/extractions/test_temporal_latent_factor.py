@@ -13,6 +13,11 @@ def test_identity_pretraining_then_forward_update_moves_only_used_rows(tf_run):
     ids = tf.placeholder(tf.int32, [None])
     module = TemporalLatentFactor([30, 4], mlp_dims=[8, 4], ids=ids, init=init)
     output = module.get_outputs()[0]
+    # The pre-training MLP's batch-norm updates need the pre-training feed, so they must
+    # stay out of the collection recommenders run with every step.
+    every_step = tf.get_collection(tf.GraphKeys.UPDATE_OPS)  # the trained MLP's own two batch norms
+    assert len(every_step) == 4 and len(module._pretrain_updates) == 4
+    assert not set(every_step) & set(module._pretrain_updates)
     tf_run(tf.no_op())  # initialise
     error = module.pretrain_mlp_as_identity(tf_run.sess, steps=400)
     assert error < 0.05
