@@ -1,10 +1,13 @@
 """Adversarial perturbations of item feature rows: FGSM and MSAP (iterative, projected).
 
-Used by AMR (Tang, Du, He, Yuan, Tian and Chua, "Adversarial Training Towards Robust
-Multimedia Recommender System", TKDE 2019, arXiv 1809.07062) to train and to attack
-VBPR-style models, and by the MSAP evaluation of Anelli, Deldjoo, Di Noia, Di Sciascio
-and Merra ("Multi-Step Adversarial Perturbations on Recommender Systems Embeddings",
-FLAIRS 2021).
+AMR (Tang, Du, He, Yuan, Tian and Chua, "Adversarial Training Towards Robust Multimedia
+Recommender System", TKDE 2019, arXiv 1809.07062) trains with :func:`fgsm_perturbation`.
+:func:`msap_perturbation` is the in-graph form of the MSAP attack of Anelli, Deldjoo,
+Di Noia, Di Sciascio and Merra ("Multi-Step Adversarial Perturbations on Recommender
+Systems Embeddings", FLAIRS 2021) for models whose loss over the rows fits one graph
+run; VBPR's evaluation attack accumulates the same steps over chunks of training pairs
+in its own ops (:meth:`~openrec2.recommenders.vbpr.VBPR.attack_perturbation`), from
+:func:`projected_step` here.
 
 Every perturbation here is *per item*: the perturbation ``delta_i`` of item ``i``'s
 feature row lives in the L2 ball of radius ``eps`` centred on zero (one ball per item,
@@ -170,13 +173,12 @@ def msap_perturbation(loss_fn: Callable[[tf.Tensor], tf.Tensor], rows: tf.Tensor
     if rows.shape.ndims != 2 or rows.shape[1] is None:
         raise ShapeError(scoped(_SCOPE, f"`rows` must be [N, F] with a known F, got {rows.shape}."))
     check_attack_settings(eps, eps_iter, nb_iter)
-    probe = tf.gradients(loss_fn(rows), rows)[0]
-    if probe is None:
-        raise TrainingError(scoped(_SCOPE, "the loss does not depend on the feature rows."))
 
     def body(step, delta):
         perturbed = rows + delta
         gradient = tf.gradients(loss_fn(perturbed), perturbed)[0]
+        if gradient is None:  # the loop body is traced now, so this raises at graph build
+            raise TrainingError(scoped(_SCOPE, "the loss does not depend on the feature rows."))
         return step + 1, projected_step(delta, gradient, eps_iter, eps)
 
     _, delta = tf.while_loop(lambda step, _: step < int(nb_iter), body,
