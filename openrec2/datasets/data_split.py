@@ -80,10 +80,29 @@ def build_data_split(name: str, data: np.ndarray, max_user: int, max_item: int, 
         DataError: The protocol needs timestamps the data lacks.
     """
     train, valid, test, protocol = split_interactions(data, split, ratios, seed, validation, scope=name)
+    return data_split_from_parts(name, train, valid, test, max_user, max_item, protocol, **extras)
 
+
+def data_split_from_parts(name: str, train: np.ndarray, validation: Optional[np.ndarray], test: np.ndarray,
+                          max_user: int, max_item: int, protocol: str, **extras: Any) -> DataSplit:
+    """Wrap already split interaction arrays (e.g. a dataset's given files) in a DataSplit.
+
+    Args:
+        name: Dataset name; the parts are named ``<name>/train`` and so on.
+        train: Structured interaction array of the training part.
+        validation: Validation part, or None.
+        test: Test part.
+        max_user: Number of user ids.
+        max_item: Number of item ids.
+        protocol: How the parts were made, in words.
+        **extras: Further :class:`DataSplit` fields (item_features, id maps, ...).
+
+    Returns:
+        The :class:`DataSplit`.
+    """
     def wrap(part: Optional[np.ndarray], label: str) -> Optional[ImplicitDataset]:
         return None if part is None else ImplicitDataset(part, max_user, max_item, name=f'{name}/{label}')
 
-    return DataSplit(name=name, train=wrap(train, 'train'), validation=wrap(valid, 'validation'),
+    return DataSplit(name=name, train=wrap(train, 'train'), validation=wrap(validation, 'validation'),
                      test=wrap(test, 'test'), protocol=protocol, max_user=max_user, max_item=max_item,
                      **extras)

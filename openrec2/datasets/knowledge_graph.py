@@ -28,7 +28,7 @@ from typing import Optional, Sequence, Union
 import numpy as np
 
 from openrec2.datasets.data_home import dataset_file
-from openrec2.datasets.data_split import DataSplit, build_data_split
+from openrec2.datasets.data_split import DataSplit, build_data_split, data_split_from_parts
 from openrec2.datasets.movielens import ML100K_FOLDER, load_ml100k
 from openrec2.datasets.parsing import lists_to_pairs, read_int_lists, read_int_table, remap_ids
 from openrec2.errors import DataError, UnknownOptionError, scoped
@@ -358,10 +358,8 @@ def load_ml1m_kg(split: str = 'given', ratios: Sequence[float] = (0.8, 0.1, 0.1)
     if split == 'random':
         data = build_data_split(name, np.concatenate(arrays), max_user, max_item, 'random', ratios, seed, **id_maps)
     else:
-        train, test = (ImplicitDataset(a, max_user, max_item, name=f'{name}/{label}')
-                       for a, label in zip(arrays, ('train', 'test')))
+        train, test = arrays
         protocol = (f'given split of the ml-1m-kg files: train.txt / test.txt as distributed ({len(train):,} / '
                     f'{len(test):,} pairs, 80/20 per user by time upstream; no validation part)')
-        data = DataSplit(name=name, train=train, validation=None, test=test, protocol=protocol,
-                         max_user=max_user, max_item=max_item, **id_maps)
+        data = data_split_from_parts(name, train, None, test, max_user, max_item, protocol, **id_maps)
     return _attach(data, graph)

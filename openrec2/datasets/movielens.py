@@ -17,10 +17,10 @@ from typing import Optional, Sequence, Union
 import numpy as np
 
 from openrec2.datasets.data_home import dataset_file
-from openrec2.datasets.data_split import DataSplit, build_data_split
+from openrec2.datasets.data_split import DataSplit, build_data_split, data_split_from_parts
 from openrec2.datasets.parsing import lists_to_pairs, read_int_lists, read_int_table, remap_ids
 from openrec2.errors import DataError, UnknownOptionError, scoped
-from openrec2.utils.dataset import ImplicitDataset, make_interactions
+from openrec2.utils.dataset import make_interactions
 
 ML100K_FOLDER = 'ml-100k'
 ML1M_RATINGS3_FOLDER = 'ml-1m-ratings3'
@@ -144,10 +144,7 @@ def load_ml1m_ratings3(split: str = 'given', ratios: Sequence[float] = (0.8, 0.1
     if split != 'given':
         return build_data_split(name, np.concatenate(parts), max_user, max_item, split, ratios, seed,
                                 validation, **id_maps)
-    train, valid, test = (ImplicitDataset(p, max_user, max_item, name=f'{name}/{label}')
-                          for p, label in zip(parts, ('train', 'validation', 'test')))
     protocol = ('given split of the ml-1m-ratings3 files: train.txt / valid.txt / test.txt as distributed '
-                f'({len(train):,} / {len(valid):,} / {len(test):,} interactions of MovieLens 1M ratings >= 3, '
-                'split at random upstream; ids from 0 as in the files)')
-    return DataSplit(name=name, train=train, validation=valid, test=test, protocol=protocol,
-                     max_user=max_user, max_item=max_item, **id_maps)
+                f'({len(parts[0]):,} / {len(parts[1]):,} / {len(parts[2]):,} interactions of MovieLens 1M '
+                'ratings >= 3, split at random upstream; ids from 0 as in the files)')
+    return data_split_from_parts(name, *parts, max_user, max_item, protocol, **id_maps)
