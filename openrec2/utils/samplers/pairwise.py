@@ -20,7 +20,7 @@ import numpy as np
 from openrec2.errors import UnknownOptionError, scoped
 from openrec2.utils.dataset import Dataset
 from openrec2.utils.samplers.negatives import sample_negatives
-from openrec2.utils.samplers.sampler import Batch, Sampler
+from openrec2.utils.samplers.sampler import Batch, Sampler, shuffled_pass_rows
 
 PAIRWISE_MODES = ('interaction', 'user')
 _PASS_STREAM = 0x9A55  # tags the seed stream of per-pass permutations, apart from batch streams
@@ -78,14 +78,8 @@ class PairwiseSampler(Sampler):
             users = rng.choice(self.dataset.users, size=self.batch_size)
             offsets = np.floor(rng.random(self.batch_size) * self.dataset.positive_counts[users])
             return self.dataset.indptr[users] + offsets.astype(np.int64)
-        total = self.dataset.num_positives
-        positions = index * self.batch_size + np.arange(self.batch_size, dtype=np.int64)
-        passes, within = np.divmod(positions, total)
-        rows = np.empty(self.batch_size, dtype=np.int64)
-        for pass_index in range(int(passes[0]), int(passes[-1]) + 1):
-            in_pass = passes == pass_index
-            rows[in_pass] = self._pass_permutation(pass_index)[within[in_pass]]
-        return rows
+        return shuffled_pass_rows(index * self.batch_size, self.batch_size, self.dataset.num_positives,
+                                  self._pass_permutation)
 
     def _make_batch(self, index: int, rng: np.random.Generator) -> Batch:
         rows = self._positive_rows(index, rng)

@@ -18,7 +18,7 @@ import numbers
 import queue
 import threading
 import weakref
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import numpy as np
 
@@ -234,6 +234,30 @@ class Sampler:
             self.close()
         except Exception:
             pass
+
+
+def shuffled_pass_rows(first: int, count: int, total: int,
+                       permutation_of: Callable[[int], np.ndarray]) -> np.ndarray:
+    """Entries ``first, ..., first + count - 1`` of an endless stream of shuffled passes.
+
+    The stream visits ``total`` rows in the order ``permutation_of(0)``, then
+    ``permutation_of(1)``, and so on; a batch may straddle two passes.
+
+    Args:
+        first: Position of the first entry in the stream.
+        count: Number of entries.
+        total: Rows per pass.
+        permutation_of: Pass index -> permutation of ``range(total)``.
+
+    Returns:
+        int64 ``[count]`` row ids.
+    """
+    passes, within = np.divmod(first + np.arange(count, dtype=np.int64), total)
+    rows = np.empty(count, dtype=np.int64)
+    for pass_index in range(int(passes[0]), int(passes[-1]) + 1):
+        in_pass = passes == pass_index
+        rows[in_pass] = permutation_of(pass_index)[within[in_pass]]
+    return rows
 
 
 def _put(out: queue.Queue, item: Any, stop: threading.Event) -> bool:

@@ -17,7 +17,7 @@ import numpy as np
 from openrec2.datasets.sequences import BehaviourSequences
 from openrec2.errors import DataError, DTypeError, UnknownOptionError, scoped
 from openrec2.utils.samplers.negatives import check_negatives_exist
-from openrec2.utils.samplers.sampler import Batch, Sampler
+from openrec2.utils.samplers.sampler import Batch, Sampler, shuffled_pass_rows
 from openrec2.utils.samplers.sequence_examples import check_positive_int, sequence_examples
 
 #: Appended to ``[seed, epoch]`` so epoch orders never share a stream with a batch.
@@ -84,11 +84,7 @@ class SequenceSampler(Sampler):
 
     def _make_batch(self, index: int, rng: np.random.Generator) -> Batch:
         per_batch = self.batch_size // 2
-        slots = np.arange(index * per_batch, (index + 1) * per_batch, dtype=np.int64)
-        epochs, offsets = np.divmod(slots, self.num_targets)
-        chosen = np.empty(per_batch, dtype=np.int64)
-        for epoch in np.unique(epochs).tolist():
-            in_epoch = epochs == epoch
-            chosen[in_epoch] = _epoch_order(self.seed, epoch, self.num_targets)[offsets[in_epoch]]
+        chosen = shuffled_pass_rows(index * per_batch, per_batch, self.num_targets,
+                                    lambda epoch: _epoch_order(self.seed, epoch, self.num_targets))
         return sequence_examples(self.sequences, self._users[chosen], self._positions[chosen],
                                  self.max_seq_length, rng, self.sequences.train)

@@ -104,3 +104,10 @@ def test_dropped_sampler_stops_its_threads():
     for thread in threads:
         thread.join(timeout=10)
     assert not any(thread.is_alive() for thread in threads)
+
+
+def test_shuffled_pass_rows_straddles_passes():
+    from openrec2.utils.samplers.sampler import shuffled_pass_rows
+
+    orders = {0: np.array([2, 0, 1]), 1: np.array([1, 2, 0])}
+    np.testing.assert_array_equal(shuffled_pass_rows(2, 3, 3, orders.__getitem__), [1, 1, 2])
