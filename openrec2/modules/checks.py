@@ -100,3 +100,28 @@ def require_labels(labels, train: bool, scope: str) -> Optional[tf.Tensor]:
     if train and labels is None:
         raise MissingInputError(scoped(scope, "training needs `labels`."))
     return None if labels is None else tf.reshape(tf.cast(labels, tf.float32), [-1])
+
+
+def optional_matrix(value, scope: str, what: str) -> Optional[tf.Tensor]:
+    """None, or ``value`` checked as a float ``[N, d]`` tensor (see :func:`require_tensor`)."""
+    return None if value is None else require_tensor(value, scope, what, ranks=[2], integer=False)
+
+
+def require_item_inputs(p_item, n_item, item, train: bool, scope: str) -> tuple:
+    """The item inputs of a pairwise interaction, checked as :func:`optional_matrix`.
+
+    Returns:
+        ``(p_item, n_item, item)``.
+
+    Raises:
+        MissingInputError: training without both ``p_item`` and ``n_item``; serving
+            with neither ``item`` nor ``p_item``.
+    """
+    p_item, n_item, item = (optional_matrix(v, scope, w) for v, w in ((p_item, "p_item"), (n_item, "n_item"),
+                                                                       (item, "item")))
+    if train and (p_item is None or n_item is None):
+        raise MissingInputError(scoped(scope, "training needs both `p_item` and `n_item`."))
+    if not train and item is None and p_item is None:
+        raise MissingInputError(scoped(scope, (
+            "serving needs `item` (all items, for [B, N] scores) or `p_item` (pairs).")))
+    return p_item, n_item, item

@@ -6,8 +6,7 @@ from typing import Optional
 
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import MissingInputError, scoped
-from openrec2.modules.checks import require_tensor
+from openrec2.modules.checks import optional_matrix, require_item_inputs
 from openrec2.modules.interactions.interaction import Interaction
 from openrec2.modules.interactions.scoring import all_item_scores, pair_scores
 
@@ -40,18 +39,9 @@ class PairwiseLog(Interaction):
                  item=None, item_bias=None, train: bool = True, scope: Optional[str] = None,
                  reuse=False):
         name = scope or "pairwise_log"
-
-        def check(value, what):
-            return None if value is None else require_tensor(value, name, what, ranks=[2], integer=False)
-
-        self._user = check(user, "user")
-        self._p_item, self._n_item, self._item = check(p_item, "p_item"), check(n_item, "n_item"), check(item, "item")
+        self._user = optional_matrix(user, name, "user")
+        self._p_item, self._n_item, self._item = require_item_inputs(p_item, n_item, item, train, name)
         self._p_item_bias, self._n_item_bias, self._item_bias = p_item_bias, n_item_bias, item_bias
-        if train and (self._p_item is None or self._n_item is None):
-            raise MissingInputError(scoped(name, "training needs both `p_item` and `n_item`."))
-        if not train and self._item is None and self._p_item is None:
-            raise MissingInputError(scoped(name, (
-                "serving needs `item` (all items, for [B, N] scores) or `p_item` (pairs).")))
         super().__init__(train=train, scope=scope, reuse=reuse)
 
     def _build_training_graph(self) -> None:

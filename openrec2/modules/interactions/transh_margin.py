@@ -10,7 +10,7 @@ from typing import Optional
 import tensorflow.compat.v1 as tf
 
 from openrec2.errors import MissingInputError, UnknownOptionError, scoped
-from openrec2.modules.checks import require_tensor
+from openrec2.modules.checks import optional_matrix
 from openrec2.modules.interactions.interaction import Interaction
 from openrec2.modules.transh import norm_excess_loss, orthogonality_loss, transh_distance
 
@@ -52,13 +52,10 @@ class TransHMargin(Interaction):
                  L1_flag: bool = False, train: bool = True, scope: Optional[str] = None, reuse=False):
         name = scope or self.default_scope_name()
 
-        def check(value, what):
-            return None if value is None else require_tensor(value, name, what, ranks=[2], integer=False)
-
         self._head, self._relation, self._normal, self._tail = (
-            check(head, "head"), check(relation, "relation"), check(relation_normal, "relation_normal"),
-            check(tail, "tail"))
-        self._corrupted = check(corrupted_tail, "corrupted_tail")
+            optional_matrix(value, name, what) for value, what in (
+                (head, "head"), (relation, "relation"), (relation_normal, "relation_normal"), (tail, "tail")))
+        self._corrupted = optional_matrix(corrupted_tail, name, "corrupted_tail")
         if train and self._corrupted is None:
             raise MissingInputError(scoped(name, "training needs `corrupted_tail` vectors."))
         if not float(margin) > 0.0:

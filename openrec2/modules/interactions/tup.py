@@ -15,8 +15,8 @@ from typing import Optional
 
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import MissingInputError, ShapeError, scoped
-from openrec2.modules.checks import require_tensor
+from openrec2.errors import ShapeError, scoped
+from openrec2.modules.checks import optional_matrix, require_item_inputs
 from openrec2.modules.gumbel_softmax import st_gumbel_softmax
 from openrec2.modules.interactions.block_map import map_row_blocks
 from openrec2.modules.interactions.interaction import Interaction
@@ -89,22 +89,14 @@ class TUP(Interaction):
                  pairs_per_chunk: int = DEFAULT_PAIRS_PER_CHUNK, train: bool = True,
                  scope: Optional[str] = None, reuse=False):
         name = scope or "tup"
-
-        def check(value, what):
-            return None if value is None else require_tensor(value, name, what, ranks=[2], integer=False)
-
-        self._user = check(user, "user")
-        self._preference, self._normal = check(preference, "preference"), check(preference_normal, "preference_normal")
+        self._user = optional_matrix(user, name, "user")
+        self._preference = optional_matrix(preference, name, "preference")
+        self._normal = optional_matrix(preference_normal, name, "preference_normal")
         if self._preference.shape.as_list() != self._normal.shape.as_list():
             raise ShapeError(scoped(name, (
                 f"`preference` {self._preference.shape} and `preference_normal` {self._normal.shape} must "
                 "have the same shape [P, d].")))
-        self._p_item, self._n_item, self._item = check(p_item, "p_item"), check(n_item, "n_item"), check(item, "item")
-        if train and (self._p_item is None or self._n_item is None):
-            raise MissingInputError(scoped(name, "training needs both `p_item` and `n_item`."))
-        if not train and self._item is None and self._p_item is None:
-            raise MissingInputError(scoped(name, (
-                "serving needs `item` (all items, for [B, N] scores) or `p_item` (pairs).")))
+        self._p_item, self._n_item, self._item = require_item_inputs(p_item, n_item, item, train, name)
         self._use_st_gumbel = bool(use_st_gumbel)
         self._l1 = bool(L1_flag)
         self._temperature = float(temperature)
