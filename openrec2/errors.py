@@ -30,6 +30,14 @@ class UnknownOptionError(OpenRecError, ValueError):
     """An option (init, optimiser, model, dataset, metric, ...) is not one of the valid ones."""
 
 
+class SettingError(UnknownOptionError):
+    """A setting has a value it cannot take: a size or count that is not a positive
+    integer, a rate or weight out of range, a learning rate <= 0, a choice that is not
+    among the valid ones. Raised by :mod:`openrec2.validation` for every constructor and
+    the command line alike (a subclass of :class:`UnknownOptionError`, which code written
+    for earlier releases catches)."""
+
+
 class VariableSharingError(OpenRecError, ValueError):
     """Variables were not shared as intended (e.g. serving asks for a variable training never made)."""
 

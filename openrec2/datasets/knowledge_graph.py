@@ -32,6 +32,7 @@ from openrec2.datasets.data_split import DataSplit, build_data_split, data_split
 from openrec2.datasets.movielens import ML100K_FOLDER, load_ml100k
 from openrec2.datasets.parsing import lists_to_pairs, read_int_lists, read_int_table, remap_ids
 from openrec2.errors import DataError, UnknownOptionError, scoped
+from openrec2.validation import check_number
 from openrec2.utils.dataset import ImplicitDataset, make_interactions
 
 ML1M_KG_FOLDER = 'ml-1m-kg'
@@ -124,10 +125,10 @@ class KnowledgeGraph:
             ``(train_graph, test_graph)``.
 
         Raises:
-            UnknownOptionError: ``test_ratio`` outside ``(0, 1)``.
+            SettingError: ``test_ratio`` outside ``(0, 1)``.
         """
-        if not 0.0 < float(test_ratio) < 1.0:
-            raise UnknownOptionError(scoped(self.name, f'test_ratio must lie in (0, 1), got {test_ratio!r}.'))
+        check_number(test_ratio, 'test_ratio', self.name, minimum=0.0, maximum=1.0, min_exclusive=True,
+                     max_exclusive=True)
         order = np.random.default_rng(seed).permutation(len(self))
         cut = len(self) - int(round(test_ratio * len(self)))
         return (self.subset(np.sort(order[:cut]), f'{self.name}/train'),

@@ -2,8 +2,9 @@
 CTR models such as DIEN (Zhou et al., "Deep Interest Evolution Network for
 Click-Through Rate Prediction", AAAI 2019).
 
-A :class:`BehaviourSequences` is built from a leave-one-out :class:`DataSplit` of a
-loader (:func:`load_amazon_beauty`, :func:`load_ml100k`): each user's interactions are
+A :class:`~openrec2.utils.sequences.BehaviourSequences` (the data structure, defined in
+:mod:`openrec2.utils.sequences` and importable from here as before) is built from a
+leave-one-out :class:`DataSplit` of a loader (:func:`load_amazon_beauty`, :func:`load_ml100k`): each user's interactions are
 ordered by timestamp (ties keep file order, exactly as the split ordered them), the
 last one is the test target, the second-last the validation target, the rest is the
 training sequence. The item side-features of the split (Beauty attributes, ML-100K
@@ -13,7 +14,6 @@ genres) travel with it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Optional, Union
 
 import numpy as np
@@ -21,137 +21,9 @@ import numpy as np
 from openrec2.datasets.amazon_beauty import load_amazon_beauty
 from openrec2.datasets.data_split import DataSplit
 from openrec2.datasets.movielens import load_ml100k
-from openrec2.errors import DataError, UnknownOptionError, scoped
+from openrec2.errors import DataError, scoped
 from openrec2.utils.dataset import ImplicitDataset, make_interactions
-from openrec2.utils.ragged import ragged_positions
-
-PARTS = ('train', 'validation', 'test')
-#: Item id written into the padded tail of a history (masked by its length).
-PADDING_ITEM = 0
-
-
-@dataclass
-class BehaviourSequences:
-    """Every user's interactions in time order with a leave-last-out split.
-
-    User ``u``'s whole sequence is ``items[indptr[u]:indptr[u + 1]]`` (oldest first).
-    Its first ``num_train[u]`` items are training behaviours; then comes the validation
-    target (when ``has_validation[u]``) and last the test target (when ``has_test[u]``).
-
-    Attributes:
-        name: Dataset name.
-        max_user: Number of user ids.
-        max_item: Number of item ids.
-        indptr: int64 ``[max_user + 1]`` row pointers into ``items``.
-        items: int64 item ids of all users' sequences, each in time order.
-        num_train: int64 ``[max_user]`` training behaviours per user.
-        has_validation: bool ``[max_user]``: the user has a validation target.
-        has_test: bool ``[max_user]``: the user has a test target.
-        train: The training interactions (negatives of training examples avoid them).
-        known: All interactions of every part (negatives of evaluation avoid them).
-        item_features: float32 ``[max_item, F]`` multi-hot side-features, or ``None``.
-        item_feature_names: Names of the feature columns, or ``None``.
-        protocol: The split protocol as a sentence.
-    """
-
-    name: str
-    max_user: int
-    max_item: int
-    indptr: np.ndarray
-    items: np.ndarray
-    num_train: np.ndarray
-    has_validation: np.ndarray
-    has_test: np.ndarray
-    train: ImplicitDataset
-    known: ImplicitDataset
-    item_features: Optional[np.ndarray]
-    item_feature_names: Optional[list]
-    protocol: str
-
-    @property
-    def lengths(self) -> np.ndarray:
-        """int64 ``[max_user]``: length of each user's whole sequence."""
-        return np.diff(self.indptr)
-
-    def sequence(self, user_id: int) -> np.ndarray:
-        """The whole time-ordered sequence of one user.
-
-        Args:
-            user_id: A user id in ``[0, max_user)``.
-
-        Returns:
-            int64 item ids, oldest first.
-
-        Raises:
-            DataError: ``user_id`` is out of range.
-        """
-        user_id = int(user_id)
-        if not 0 <= user_id < self.max_user:
-            raise DataError(scoped('BehaviourSequences', f'user_id {user_id} is out of range [0, {self.max_user}).'))
-        return self.items[self.indptr[user_id]:self.indptr[user_id + 1]]
-
-    def targets(self, part: str) -> tuple[np.ndarray, np.ndarray]:
-        """The (user, position) of every target of one part.
-
-        A target at position ``p`` of user ``u``'s sequence is predicted from the ``p``
-        behaviours before it. Training targets are the training behaviours after the
-        first (the first has no history).
-
-        Args:
-            part: ``'train'``, ``'validation'`` or ``'test'``.
-
-        Returns:
-            ``(user_ids, positions)``: int64 arrays, ordered by user then position.
-
-        Raises:
-            UnknownOptionError: Unknown ``part``.
-        """
-        if part == 'train':
-            users, offsets = ragged_positions(np.maximum(self.num_train - 1, 0))
-            return users, offsets + 1
-        if part == 'validation':
-            users = np.flatnonzero(self.has_validation).astype(np.int64)
-            return users, self.num_train[users]
-        if part == 'test':
-            users = np.flatnonzero(self.has_test).astype(np.int64)
-            return users, self.lengths[users] - 1
-        raise UnknownOptionError(scoped('BehaviourSequences', f'unknown part {part!r}; valid: {list(PARTS)}.'))
-
-    def items_at(self, user_ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
-        """The item at each (user, position).
-
-        Args:
-            user_ids: int array of users.
-            positions: int array of positions inside their sequences.
-
-        Returns:
-            int64 item ids.
-        """
-        return self.items[self.indptr[np.asarray(user_ids)] + np.asarray(positions)]
-
-    def histories(self, user_ids: np.ndarray, positions: np.ndarray,
-                  max_length: int) -> tuple[np.ndarray, np.ndarray]:
-        """The behaviours before each target, at most the ``max_length`` latest ones.
-
-        Args:
-            user_ids: int array ``[n]`` of users.
-            positions: int array ``[n]`` of target positions (the history ends before).
-            max_length: Longest history kept (older behaviours are dropped).
-
-        Returns:
-            ``(history, length)``: int64 ``[n, max_length]`` item ids oldest first,
-            left-aligned and padded with :data:`PADDING_ITEM`, and int64 ``[n]`` real
-            lengths.
-        """
-        user_ids = np.asarray(user_ids, dtype=np.int64)
-        positions = np.asarray(positions, dtype=np.int64)
-        length = np.minimum(positions, max_length)
-        start = self.indptr[user_ids] + positions - length
-        offsets = np.arange(max_length, dtype=np.int64)[None, :]
-        real = offsets < length[:, None]
-        gathered = self.items[np.where(real, start[:, None] + offsets, 0)]
-        return np.where(real, gathered, PADDING_ITEM), length
-
+from openrec2.utils.sequences import PADDING_ITEM, PARTS, BehaviourSequences  # noqa: F401  (old import path)
 
 def sequences_from_split(split: DataSplit) -> BehaviourSequences:
     """Build time-ordered sequences from a leave-one-out split of a loader.

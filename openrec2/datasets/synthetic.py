@@ -14,7 +14,7 @@ from typing import Sequence
 import numpy as np
 
 from openrec2.datasets.data_split import DataSplit, build_data_split
-from openrec2.errors import UnknownOptionError, scoped
+from openrec2.validation import check_int
 from openrec2.utils.dataset import make_interactions
 
 _BALANCING_ROUNDS = 50
@@ -65,12 +65,11 @@ def make_planted_implicit(num_users: int = 300, num_items: int = 200, rank: int 
         ``[num_users, num_items]`` (factor product plus offsets; an oracle ranking).
 
     Raises:
-        UnknownOptionError: Sizes that cannot work.
+        SettingError: Sizes that cannot work (``num_items`` must be at least ``2 * per_user``).
     """
-    if min(num_users, num_items, rank, per_user) < 1 or num_items < 2 * per_user:
-        raise UnknownOptionError(scoped('make_planted_implicit', (
-            f'need positive sizes and num_items >= 2 * per_user; got num_users={num_users}, '
-            f'num_items={num_items}, rank={rank}, per_user={per_user}.')))
+    for name, value in (('num_users', num_users), ('rank', rank), ('per_user', per_user)):
+        check_int(value, name, 'make_planted_implicit')
+    check_int(num_items, 'num_items', 'make_planted_implicit', minimum=2 * per_user)
     rng = np.random.default_rng(seed)
     user_factors = rng.standard_normal((num_users, rank))
     item_factors = rng.standard_normal((num_items, rank))

@@ -29,7 +29,8 @@ from typing import Callable, Tuple
 
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import ShapeError, TrainingError, UnknownOptionError, scoped
+from openrec2.errors import ShapeError, TrainingError, scoped
+from openrec2.validation import check_int, check_non_negative, check_positive
 from openrec2.modules.row_norms import project_rows
 
 _SCOPE = "adversarial_perturbation"
@@ -61,14 +62,11 @@ def check_attack_settings(eps: float, eps_iter: float, nb_iter: int, scope: str 
         scope: Scope of the caller, for the message.
 
     Raises:
-        UnknownOptionError: a setting is out of range.
+        SettingError: a setting is out of range.
     """
-    if not float(eps) >= 0.0:
-        raise UnknownOptionError(scoped(scope, f"`eps` must be >= 0, got {eps!r}."))
-    if not float(eps_iter) > 0.0:
-        raise UnknownOptionError(scoped(scope, f"`eps_iter` must be > 0, got {eps_iter!r}."))
-    if isinstance(nb_iter, bool) or int(nb_iter) != nb_iter or int(nb_iter) < 1:
-        raise UnknownOptionError(scoped(scope, f"`nb_iter` must be an integer >= 1, got {nb_iter!r}."))
+    check_non_negative(eps, "eps", scope)
+    check_positive(eps_iter, "eps_iter", scope)
+    check_int(nb_iter, "nb_iter", scope)
 
 
 def normalize_rows(gradient: tf.Tensor) -> tf.Tensor:
@@ -167,7 +165,7 @@ def msap_perturbation(loss_fn: Callable[[tf.Tensor], tf.Tensor], rows: tf.Tensor
 
     Raises:
         ShapeError: ``rows`` is not 2-d with a known width.
-        UnknownOptionError: ``eps`` < 0, ``eps_iter`` <= 0 or ``nb_iter`` < 1.
+        SettingError: ``eps`` < 0, ``eps_iter`` <= 0 or ``nb_iter`` < 1.
         TrainingError: the loss does not depend on the rows.
     """
     if rows.shape.ndims != 2 or rows.shape[1] is None:

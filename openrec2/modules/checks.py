@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterable, Optional, Sequence
 
-import numpy as np
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import DTypeError, MissingInputError, ShapeError, UnknownOptionError, scoped
+from openrec2.errors import DTypeError, MissingInputError, ShapeError, scoped
+from openrec2.validation import check_int_list, check_probability
 
 
 def require_tensor(value, scope: str, what: str, ranks: Optional[Iterable[int]] = None,
@@ -60,13 +60,9 @@ def require_dims(dims: Sequence[int], scope: str, what: str = "dims") -> list:
         The widths as a list of ints.
 
     Raises:
-        ShapeError: the list is empty or holds a non-positive or non-integer width.
+        SettingError: the list is empty or holds a non-positive or non-integer width.
     """
-    dims = list(dims) if dims is not None else []
-    if not dims or any(not isinstance(d, (int, np.integer)) or d <= 0 for d in dims):
-        raise ShapeError(scoped(scope, (
-            f"`{what}` must be a non-empty list of positive integers, got {dims!r}.")))
-    return [int(d) for d in dims]
+    return check_int_list(dims, what, scope)
 
 
 def require_rate(rate, scope: str, what: str) -> Optional[float]:
@@ -81,14 +77,9 @@ def require_rate(rate, scope: str, what: str) -> Optional[float]:
         The rate as a float, or None.
 
     Raises:
-        UnknownOptionError: the rate is outside [0, 1).
+        SettingError: the rate is outside [0, 1).
     """
-    if rate is None:
-        return None
-    if not 0.0 <= float(rate) < 1.0:
-        raise UnknownOptionError(scoped(scope, (
-            f"`{what}` is a drop probability and must lie in [0, 1), got {rate!r}.")))
-    return float(rate)
+    return check_probability(rate, what, scope)
 
 
 def require_labels(labels, train: bool, scope: str) -> Optional[tf.Tensor]:

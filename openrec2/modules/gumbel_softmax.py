@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import ShapeError, UnknownOptionError, scoped
+from openrec2.errors import ShapeError, scoped
+from openrec2.validation import check_int, check_positive
 from openrec2.modules.checks import require_tensor
 
 #: Keeps the logarithms of the Gumbel noise finite.
@@ -29,12 +30,10 @@ def convert_to_one_hot(indices, num_classes: int) -> tf.Tensor:
         outside ``[0, C)``).
 
     Raises:
-        UnknownOptionError: ``num_classes`` is not a positive integer.
+        SettingError: ``num_classes`` is not a positive integer.
         DTypeError: ``indices`` is not an integer tensor.
     """
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
-        raise UnknownOptionError(scoped("convert_to_one_hot", (
-            f"num_classes must be a positive integer, got {num_classes!r}.")))
+    num_classes = check_int(num_classes, "num_classes", "convert_to_one_hot")
     indices = require_tensor(indices, "convert_to_one_hot", "indices", integer=True)
     return tf.one_hot(indices, num_classes, dtype=tf.float32)
 
@@ -56,13 +55,12 @@ def st_gumbel_softmax(logits, temperature: float = 1.0, noise: bool = True) -> t
         float32 tensor ``[..., C]`` whose values are one-hot.
 
     Raises:
-        UnknownOptionError: ``temperature`` is not positive.
+        SettingError: ``temperature`` is not positive.
         DTypeError: ``logits`` is not floating point.
         ShapeError: ``logits`` is a scalar.
     """
     scope = "st_gumbel_softmax"
-    if not float(temperature) > 0.0:
-        raise UnknownOptionError(scoped(scope, f"temperature must be positive, got {temperature!r}."))
+    check_positive(temperature, "temperature", scope)
     logits = require_tensor(logits, scope, "logits", integer=False)
     if logits.shape.ndims == 0:
         raise ShapeError(scoped(scope, "logits must have a class axis (rank >= 1), got a scalar."))

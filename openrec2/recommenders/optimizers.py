@@ -17,8 +17,9 @@ from typing import Optional, Union
 
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import TrainingError, UnknownOptionError, scoped
+from openrec2.errors import TrainingError, scoped
 from openrec2.ops.build import load_custom_op
+from openrec2.validation import check_choice, check_learning_rate
 
 
 class LazyAdamOptimizer(tf.train.AdamOptimizer):
@@ -158,12 +159,10 @@ def make_optimizer(opt: Union[str, tf.train.Optimizer], lr: Optional[float] = No
         A ``tf.compat.v1.train.Optimizer``.
 
     Raises:
-        UnknownOptionError: unknown name.
+        SettingError: unknown name, or a learning rate that is not a number > 0.
     """
     if isinstance(opt, tf.train.Optimizer):
         return opt
-    if opt not in OPTIMIZERS:
-        raise UnknownOptionError(scoped(scope, (
-            f"unknown optimiser {opt!r}; valid names: {', '.join(sorted(OPTIMIZERS))}.")))
-    factory, default_lr = OPTIMIZERS[opt]
+    factory, default_lr = OPTIMIZERS[check_choice(opt, "opt", scope, sorted(OPTIMIZERS))]
+    lr = check_learning_rate(lr, scope)
     return factory(default_lr if lr is None else lr)

@@ -20,8 +20,9 @@ from openrec2.errors import (CheckpointError, DTypeError, MissingInputError, Sha
                              TrainingError, UnknownOptionError, VariableSharingError, scoped)
 from openrec2.modules.array_initializer import initializer_feeds
 from openrec2.modules.module import Module, snake_case
-from openrec2.recommenders.optimizers import make_optimizer
+from openrec2.recommenders.optimizers import OPTIMIZERS, make_optimizer
 from openrec2.recommenders.pretrained import checkpoint_prefix
+from openrec2.validation import check_choice, check_int, check_learning_rate, check_non_negative
 
 #: Name of the objective every module loss joins unless told otherwise.
 DEFAULT_OBJECTIVE = "default"
@@ -47,7 +48,8 @@ class Recommender:
         scope: Variable scope of the model (default: class name in snake_case).
 
     Raises:
-        ShapeError: non-positive sizes.
+        SettingError: a size that is not a positive integer, a negative ``l2_reg``, an
+            unknown ``opt`` or a learning rate that is not a number > 0.
         VariableSharingError: an ``init_dict`` name matches no variable, or the
             serving graph asks for a variable the training graph did not make.
     """
@@ -59,17 +61,17 @@ class Recommender:
                  sess_config: Optional[tf.ConfigProto] = None, seed: Optional[int] = None,
                  scope: Optional[str] = None):
         self._scope = scope or snake_case(type(self).__name__)
-        for name, value in (("batch_size", batch_size), ("max_user", max_user), ("max_item", max_item)):
-            if not isinstance(value, (int, np.integer)) or value <= 0:
-                raise ShapeError(scoped(self._scope, f"`{name}` must be a positive integer, got {value!r}."))
-        self._batch_size = int(batch_size)
-        self._test_batch_size = int(test_batch_size or batch_size)
-        self._max_user = int(max_user)
-        self._max_item = int(max_item)
-        self._l2_reg = l2_reg
+        self._batch_size = check_int(batch_size, "batch_size", self._scope)
+        self._test_batch_size = check_int(test_batch_size, "test_batch_size", self._scope,
+                                          allow_none=True) or self._batch_size
+        self._max_user = check_int(max_user, "max_user", self._scope)
+        self._max_item = check_int(max_item, "max_item", self._scope)
+        self._l2_reg = check_non_negative(l2_reg, "l2_reg", self._scope, allow_none=True)
+        if not isinstance(opt, tf.train.Optimizer):
+            check_choice(opt, "opt", self._scope, OPTIMIZERS)
         self._opt = opt
-        self._lr = lr
-        self._seed = seed
+        self._lr = check_learning_rate(lr, self._scope)
+        self._seed = check_int(seed, "seed", self._scope, minimum=0, allow_none=True)
 
         self._inputs: Dict[bool, "OrderedDict[str, Tuple[tf.Tensor, Optional[int]]]"] = {True: OrderedDict(), False: OrderedDict()}
         self._modules: Dict[bool, "OrderedDict[str, Module]"] = {True: OrderedDict(), False: OrderedDict()}

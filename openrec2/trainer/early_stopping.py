@@ -8,10 +8,9 @@ caller says otherwise.
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Optional
 
-from openrec2.errors import UnknownOptionError, scoped
+from openrec2.validation import check_int, check_non_negative
 
 _SCOPE = 'ModelTrainer'
 _LOWER_IS_BETTER_MARKERS = ('loss', 'mse', 'rmse')
@@ -41,20 +40,15 @@ class EarlyStopping:
         min_delta: Smallest change that counts as an improvement.
 
     Raises:
-        UnknownOptionError: ``patience`` is not an integer >= 1 or ``min_delta`` < 0.
+        SettingError: ``patience`` is not an integer >= 1 or ``min_delta`` < 0.
     """
 
     def __init__(self, metric: str, patience: int = 5, higher_is_better: Optional[bool] = None,
                  min_delta: float = 0.0) -> None:
-        if isinstance(patience, bool) or not isinstance(patience, numbers.Integral) or patience < 1:
-            raise UnknownOptionError(scoped(_SCOPE, f'patience must be an integer >= 1 (evaluations without '
-                                                    f'improvement), got {patience!r}.'))
-        if min_delta < 0:
-            raise UnknownOptionError(scoped(_SCOPE, f'min_delta must be >= 0, got {min_delta!r}.'))
         self.metric = metric
-        self.patience = int(patience)
+        self.patience = check_int(patience, 'patience (evaluations without improvement)', _SCOPE)
         self.higher_is_better = (not lower_is_better(metric)) if higher_is_better is None else bool(higher_is_better)
-        self.min_delta = float(min_delta)
+        self.min_delta = check_non_negative(min_delta, 'min_delta', _SCOPE)
         self.best_value: Optional[float] = None
         self.best_iteration: Optional[int] = None
         self.bad_evaluations = 0

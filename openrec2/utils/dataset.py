@@ -3,9 +3,10 @@
 A :class:`Dataset` wraps a structured array of interactions (fields ``user_id``,
 ``item_id``, optional ``label`` and ``timestamp``, any other fields kept as they are)
 together with the id ranges ``max_user`` / ``max_item``. It indexes the *positive*
-interactions of every user as a compressed sparse row (CSR) structure, so membership
-tests, per-user item lists and negative sampling never need a dense user x item
-matrix.
+interactions of every user as an :class:`~openrec2.utils.item_lists.ItemLists` (a
+compressed sparse row structure, :attr:`Dataset.positives`), the same structure the
+samplers and evaluators use, so membership tests, per-user item lists and negative
+sampling never need a dense user x item matrix.
 
 This is the successor of the legacy OpenRec ``Dataset`` / ``ImplicitDataset``; the
 legacy accessors (``get_unique_user_list``, ``get_interactions_by_user_gb_item``,
@@ -19,9 +20,10 @@ from typing import Iterable, Optional
 import numpy as np
 
 from openrec2.errors import DataError, scoped
+from openrec2.utils.item_lists import ItemLists, keys_contain  # noqa: F401  (keys_contain: old import path)
+from openrec2.validation import check_int
 
 _REQUIRED_FIELDS = ('user_id', 'item_id')
-_SORT_QUERIES_FROM = 1024  # query count from which keys_contain sorts its queries first
 
 
 class Dataset:
@@ -41,8 +43,9 @@ class Dataset:
 
     Raises:
         DataError: ``raw_data`` is not a structured array with integer ``user_id`` /
-            ``item_id`` fields, a ``label`` field is not numeric, ``max_user`` /
-            ``max_item`` are not positive integers, or an id lies out of range.
+            ``item_id`` fields, a ``label`` field is not numeric, or an id lies out of
+            range.
+        SettingError: ``max_user`` / ``max_item`` are not positive integers.
     """
 
     def __init__(self, raw_data: np.ndarray, max_user: int, max_item: int,
@@ -79,8 +82,7 @@ class Dataset:
                 or np.issubdtype(raw_data.dtype['label'], np.bool_)):
             raise self._error(f"field 'label' must be numeric, got {raw_data.dtype['label']}.")
         for arg_name, value in (('max_user', max_user), ('max_item', max_item)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-                raise self._error(f'{arg_name} must be a positive integer, got {value!r}.')
+            check_int(value, arg_name, f'Dataset {self.name!r}')
         for field, limit, arg_name in (('user_id', max_user, 'max_user'),
                                        ('item_id', max_item, 'max_item')):
             ids = raw_data[field]
@@ -99,19 +101,10 @@ class Dataset:
         if 'label' in self.data.dtype.names:
             positive = self.data['label'] > 0
             users, items = users[positive], items[positive]
-        # One sorted, de-duplicated int64 key per positive pair: user * max_item + item.
-        keys = np.unique(users * self.max_item + items)
-        self._positive_keys = keys
-        # A 32-bit copy halves the memory binary searches walk, when every key fits.
-        fits_int32 = self.max_user * self.max_item <= np.iinfo(np.int32).max
-        self._search_keys = keys.astype(np.int32) if fits_int32 else keys
-        key_users = keys // self.max_item
-        self._indices = keys - key_users * self.max_item
-        self._positive_counts = np.bincount(key_users, minlength=self.max_user).astype(np.int64)
-        self._indptr = np.zeros(self.max_user + 1, dtype=np.int64)
-        np.cumsum(self._positive_counts, out=self._indptr[1:])
-        self._users = np.flatnonzero(self._positive_counts).astype(np.int64)
-        self._item_popularity = np.bincount(self._indices, minlength=self.max_item).astype(np.int64)
+        self._positives = ItemLists.from_keys(users * self.max_item + items, self.max_user, self.max_item,
+                                              name=self.name)
+        self._users = np.flatnonzero(self._positives.lengths).astype(np.int64)
+        self._item_popularity = np.bincount(self._positives.indices, minlength=self.max_item).astype(np.int64)
 
     # ------------------------------------------------------------------ public API
     def __len__(self) -> int:
@@ -122,29 +115,35 @@ class Dataset:
                 f'positives={self.num_positives}, max_user={self.max_user}, max_item={self.max_item})')
 
     @property
+    def positives(self) -> ItemLists:
+        """Every user's positive items: :class:`~openrec2.utils.item_lists.ItemLists` with
+        ``max_user`` rows (the structure samplers and evaluators take as it is)."""
+        return self._positives
+
+    @property
     def indptr(self) -> np.ndarray:
         """int64 ``[max_user + 1]``: user ``u``'s positives are ``indices[indptr[u]:indptr[u+1]]``."""
-        return self._indptr
+        return self._positives.indptr
 
     @property
     def indices(self) -> np.ndarray:
         """int64 ``[num_positives]``: positive item ids, sorted ascending within each user."""
-        return self._indices
+        return self._positives.indices
 
     @property
     def positive_keys(self) -> np.ndarray:
         """int64 sorted unique keys ``user * max_item + item`` of all positive pairs."""
-        return self._positive_keys
+        return self._positives.keys
 
     @property
     def num_positives(self) -> int:
         """Number of distinct positive (user, item) pairs."""
-        return int(self._indices.shape[0])
+        return int(self._positives.indices.shape[0])
 
     @property
     def positive_counts(self) -> np.ndarray:
         """int64 ``[max_user]``: number of distinct positive items of each user."""
-        return self._positive_counts
+        return self._positives.lengths
 
     @property
     def users(self) -> np.ndarray:
@@ -162,7 +161,7 @@ class Dataset:
         Returns:
             ``(user_ids, item_ids)``, two int64 arrays of length :attr:`num_positives`.
         """
-        return self._positive_keys // self.max_item, self._indices
+        return self._positives.row_ids, self._positives.indices
 
     def positive_items(self, user_id: int) -> np.ndarray:
         """Sorted positive item ids of one user.
@@ -179,9 +178,7 @@ class Dataset:
         user_id = int(user_id)
         if not 0 <= user_id < self.max_user:
             raise self._error(f'user_id {user_id} is out of range [0, {self.max_user}).')
-        view = self._indices[self._indptr[user_id]:self._indptr[user_id + 1]]
-        view.flags.writeable = False
-        return view
+        return self._positives[user_id]
 
     def item_lists(self, user_ids: Optional[Iterable[int]] = None) -> list[np.ndarray]:
         """Per-user sorted positive item ids, e.g. the test items of evaluation.
@@ -203,7 +200,8 @@ class Dataset:
                 user_ids = list(user_ids)
             ids = np.asarray(user_ids, dtype=np.int64).ravel()
         self._check_user_range(ids)
-        return [self._indices[self._indptr[u]:self._indptr[u + 1]] for u in ids.tolist()]
+        indptr, indices = self._positives.indptr, self._positives.indices
+        return [indices[indptr[u]:indptr[u + 1]] for u in ids.tolist()]
 
     def contains(self, user_ids, item_ids) -> np.ndarray:
         """Vectorised test of whether each (user, item) pair is a positive.
@@ -229,7 +227,7 @@ class Dataset:
         Returns:
             Boolean array shaped like ``keys``.
         """
-        return keys_contain(self._search_keys, np.asarray(keys).astype(self._search_keys.dtype, copy=False))
+        return self._positives.contains_keys(keys)
 
     # ------------------------------------------------------------------ legacy aliases
     def get_unique_user_list(self) -> np.ndarray:
@@ -273,34 +271,6 @@ class ImplicitDataset(Dataset):
     scripts port by changing their imports. Rows without a ``label`` field are all
     positives; with one, rows with ``label > 0`` are.
     """
-
-
-def keys_contain(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Membership of ``keys`` in a sorted int64 key array, via ``searchsorted``.
-
-    Args:
-        sorted_keys: Sorted 1-D int64 array.
-        keys: int64 array of any shape.
-
-    Returns:
-        Boolean array shaped like ``keys``.
-    """
-    keys = np.asarray(keys)
-    if sorted_keys.size == 0:
-        return np.zeros(keys.shape, dtype=bool)
-    if keys.size < _SORT_QUERIES_FROM:
-        position = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
-        return sorted_keys[position] == keys
-    # Sorted queries walk the key array in order, which is about twice as fast on
-    # large key arrays (cache-friendly binary searches) even after the argsort.
-    flat = keys.ravel()
-    order = np.argsort(flat)
-    ordered = flat[order]
-    position = np.searchsorted(sorted_keys, ordered)
-    np.minimum(position, sorted_keys.size - 1, out=position)
-    found = np.empty(flat.size, dtype=bool)
-    found[order] = sorted_keys[position] == ordered
-    return found.reshape(keys.shape)
 
 
 def make_interactions(user_ids, item_ids, label=None, timestamp=None) -> np.ndarray:

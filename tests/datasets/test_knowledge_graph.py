@@ -91,5 +91,5 @@ def test_knowledge_graph_checks_split_and_queries():
         KnowledgeGraph('bad', [0], [0], [1], 4, 1, [-2])
     with pytest.raises(DataError, match='one entry per triple'):
         KnowledgeGraph('bad', [0, 1], [0], [1], 4, 1, [-1])
-    with pytest.raises(UnknownOptionError, match=r'test_ratio must lie in \(0, 1\)'):
+    with pytest.raises(UnknownOptionError, match=r'`test_ratio` must be a finite number > 0 and < 1'):
         graph.split(1.0)

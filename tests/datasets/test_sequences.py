@@ -44,7 +44,7 @@ def test_targets_of_each_part():
     assert (users.tolist(), sequences.items_at(users, positions).tolist()) == ([0], [1])
     users, positions = sequences.targets('test')
     assert (users.tolist(), sequences.items_at(users, positions).tolist()) == ([0, 1], [5, 0])
-    with pytest.raises(UnknownOptionError, match="unknown part 'valid'"):
+    with pytest.raises(UnknownOptionError, match="`part` must be one of .*got 'valid'"):
         sequences.targets('valid')
 
 

@@ -46,5 +46,5 @@ def test_planted_scores_beat_popularity_which_is_near_random():
 
 
 def test_impossible_sizes_are_rejected():
-    with pytest.raises(UnknownOptionError, match='num_items >= 2 \\* per_user'):
+    with pytest.raises(UnknownOptionError, match='`num_items` must be an integer >= 40'):
         make_planted_implicit(num_items=30, per_user=20)

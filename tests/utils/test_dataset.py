@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from openrec2.errors import DataError
+from openrec2.errors import DataError, SettingError
 from openrec2.utils import Dataset, ImplicitDataset
 from openrec2.utils.dataset import keys_contain, make_interactions
 
@@ -129,7 +129,7 @@ def test_negative_user_is_rejected():
 
 @pytest.mark.parametrize('max_user', [0, -3, 2.5, True])
 def test_bad_max_user_is_rejected(max_user):
-    with pytest.raises(DataError, match='max_user must be a positive integer'):
+    with pytest.raises(SettingError, match='`max_user` must be an integer >= 1'):
         Dataset(make_interactions([0], [0]), max_user, 5)
 
 

@@ -17,7 +17,7 @@ from typing import Optional, Sequence
 
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import UnknownOptionError, scoped
+from openrec2.validation import check_choice
 from openrec2.modules.checks import require_dims, require_tensor
 from openrec2.modules.extractions.extraction import Extraction
 from openrec2.modules.extractions.sequence_attention import SequenceAttLayer
@@ -53,8 +53,7 @@ class InterestEvolvingLayer(Extraction):
                  attention_mlp_dims: Sequence[int] = (80, 40), train: bool = True,
                  scope: Optional[str] = None, reuse=False):
         name = scope or 'interest_evolving_layer'
-        if gru_type not in GRU_TYPES:
-            raise UnknownOptionError(scoped(name, f'unknown gru_type {gru_type!r}; valid: {list(GRU_TYPES)}.'))
+        check_choice(gru_type, 'gru_type', name, GRU_TYPES)
         self._query = require_tensor(query, name, 'query', ranks=[2], integer=False)
         self._keys = require_tensor(keys, name, 'keys', ranks=[3], integer=False)
         self._keys_length = require_tensor(keys_length, name, 'keys_length', ranks=[1], integer=True)

@@ -7,7 +7,8 @@ from typing import Optional, Sequence
 import numpy as np
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import ShapeError, UnknownOptionError, scoped
+from openrec2.errors import ShapeError, scoped
+from openrec2.validation import check_choice, check_int_list
 from openrec2.modules.array_initializer import array_initializer
 from openrec2.modules.checks import require_tensor
 from openrec2.modules.row_norms import project_rows
@@ -30,7 +31,7 @@ def make_initializer(init, shape: Sequence[int], scope: str):
         An initializer usable by ``tf.get_variable``.
 
     Raises:
-        UnknownOptionError: ``init`` is an unknown string.
+        SettingError: ``init`` is an unknown string.
         ShapeError: an array ``init`` does not have ``shape``.
     """
     if isinstance(init, np.ndarray):
@@ -39,12 +40,10 @@ def make_initializer(init, shape: Sequence[int], scope: str):
                 f"`init` array has shape {init.shape} but the table is {tuple(shape)}. "
                 "Pass an array of the table's shape.")))
         return array_initializer(init.astype(np.float32))
-    if init == "normal":
+    # An array was handled above; a string must name a built-in initialiser.
+    if check_choice(init, "init (or a numpy array of the table's shape)", scope, ["normal", "zero"]) == "normal":
         return tf.truncated_normal_initializer(stddev=NORMAL_INIT_STDDEV)
-    if init == "zero":
-        return tf.zeros_initializer()
-    raise UnknownOptionError(scoped(scope, (
-        f"unknown `init` {init!r}; use 'normal', 'zero' or a numpy array.")))
+    return tf.zeros_initializer()
 
 
 class LatentFactor(Extraction):
@@ -63,19 +62,16 @@ class LatentFactor(Extraction):
         reuse: Share the table of an earlier LatentFactor with the same scope.
 
     Raises:
-        ShapeError: ``shape`` is not two positive ints.
+        SettingError: ``shape`` is not two positive ints, or an unknown ``init``.
         DTypeError: ``ids`` is not integer.
-        UnknownOptionError: unknown ``init``.
     """
 
     def __init__(self, shape: Sequence[int], init="normal", ids=None,
                  l2_reg: Optional[float] = None, scope: Optional[str] = None, reuse=False):
-        self._shape = [int(s) for s in shape]
+        scope_name = scope or "latent_factor"
+        self._shape = check_int_list(shape, "shape", scope_name, length=2)
         self._init = init
         self._ids = ids
-        scope_name = scope or "latent_factor"
-        if len(self._shape) != 2 or min(self._shape) <= 0:
-            raise ShapeError(scoped(scope_name, f"`shape` must be [rows, dim] > 0, got {shape!r}."))
         if ids is not None:
             self._ids = require_tensor(ids, scope_name, "ids", integer=True)
         super().__init__(train=True, l2_reg=l2_reg, scope=scope, reuse=reuse)

@@ -13,7 +13,8 @@ from typing import Optional, Sequence
 
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import ShapeError, UnknownOptionError, scoped
+from openrec2.errors import ShapeError, scoped
+from openrec2.validation import check_choice
 from openrec2.modules.checks import require_dims, require_tensor
 from openrec2.modules.extractions.extraction import Extraction
 from openrec2.modules.layers import dense
@@ -54,9 +55,7 @@ class SequenceAttLayer(Extraction):
                 f'query width {int(self._query.shape[-1])} differs from key width {int(self._keys.shape[-1])}; '
                 'project one of them first.')))
         self._mlp_dims = require_dims(mlp_dims, name, 'mlp_dims')
-        if activation not in ACTIVATIONS:
-            raise UnknownOptionError(scoped(name, f'unknown activation {activation!r}; valid: {sorted(ACTIVATIONS)}.'))
-        self._activation = ACTIVATIONS[activation]
+        self._activation = ACTIVATIONS[check_choice(activation, 'activation', name, sorted(ACTIVATIONS))]
         self._softmax = bool(softmax)
         super().__init__(train=train, scope=scope, reuse=reuse)
 

@@ -14,6 +14,7 @@ from typing import Optional, Tuple
 import tensorflow.compat.v1 as tf
 
 from openrec2.errors import ShapeError, scoped
+from openrec2.validation import check_int
 from openrec2.modules.checks import require_tensor
 from openrec2.modules.extractions.extraction import Extraction
 from openrec2.modules.extractions.latent_factor import make_initializer
@@ -37,7 +38,8 @@ class VisualProjection(Extraction):
         reuse: Share the variables of an earlier VisualProjection with the same scope.
 
     Raises:
-        ShapeError: ``features`` is not 2-d with a known width, or ``dim`` < 1.
+        ShapeError: ``features`` is not 2-d with a known width.
+        SettingError: ``dim`` is not a positive integer.
         DTypeError: ``features`` is not floating point.
     """
 
@@ -47,9 +49,7 @@ class VisualProjection(Extraction):
         self._features = require_tensor(features, name, "features", ranks=[2], integer=False)
         if self._features.shape[1] is None:
             raise ShapeError(scoped(name, "`features` must have a known width F (shape [N, F])."))
-        if isinstance(dim, bool) or int(dim) != dim or int(dim) < 1:
-            raise ShapeError(scoped(name, f"`dim` must be a positive integer, got {dim!r}."))
-        self._dim = int(dim)
+        self._dim = check_int(dim, "dim", name)
         self._num_features = int(self._features.shape[1])
         self._init = init
         super().__init__(train=True, l2_reg=l2_reg, scope=scope, reuse=reuse)

@@ -9,7 +9,8 @@ from typing import Optional
 
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import MissingInputError, UnknownOptionError, scoped
+from openrec2.errors import MissingInputError, scoped
+from openrec2.validation import check_positive
 from openrec2.modules.checks import optional_matrix
 from openrec2.modules.interactions.interaction import Interaction
 from openrec2.modules.transh import norm_excess_loss, orthogonality_loss, transh_distance
@@ -42,7 +43,7 @@ class TransHMargin(Interaction):
 
     Raises:
         MissingInputError: training without ``corrupted_tail``.
-        UnknownOptionError: a non-positive ``margin``.
+        SettingError: a non-positive ``margin``.
         ShapeError / DTypeError: an input is not a 2-d float tensor.
     """
 
@@ -58,9 +59,7 @@ class TransHMargin(Interaction):
         self._corrupted = optional_matrix(corrupted_tail, name, "corrupted_tail")
         if train and self._corrupted is None:
             raise MissingInputError(scoped(name, "training needs `corrupted_tail` vectors."))
-        if not float(margin) > 0.0:
-            raise UnknownOptionError(scoped(name, f"margin must be positive, got {margin!r}."))
-        self._margin = float(margin)
+        self._margin = check_positive(margin, "margin", name)
         self._l1 = bool(L1_flag)
         super().__init__(train=train, scope=scope, reuse=reuse)
 

@@ -16,7 +16,8 @@ from typing import Optional
 
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import ShapeError, UnknownOptionError, scoped
+from openrec2.errors import UnknownOptionError, scoped
+from openrec2.validation import check_int
 
 
 class GRUCell:
@@ -35,16 +36,13 @@ class GRUCell:
         scope: Variable scope of the cell's variables.
 
     Raises:
-        ShapeError: A non-positive size.
+        SettingError: A size that is not a positive integer.
     """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, scope: Optional[str] = None):
         self.scope_name = scope or type(self).__name__.lower().replace('cell', '_cell')
-        for what, size in (('input_size', input_size), ('hidden_size', hidden_size)):
-            if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
-                raise ShapeError(scoped(self.scope_name, f'`{what}` must be a positive integer, got {size!r}.'))
-        self.input_size = int(input_size)
-        self.hidden_size = int(hidden_size)
+        self.input_size = check_int(input_size, 'input_size', self.scope_name)
+        self.hidden_size = check_int(hidden_size, 'hidden_size', self.scope_name)
         self.bias = bool(bias)
         glorot = tf.glorot_uniform_initializer()
         with tf.variable_scope(self.scope_name):

@@ -15,7 +15,7 @@ from openrec2.utils.evaluators.auc import AUC
 from openrec2.utils.evaluators.evaluate import (default_ranking_evaluators, evaluate, evaluate_labelled,
                                                 evaluate_sampled)
 from openrec2.utils.evaluators.evaluator import Evaluator, validate_cutoffs
-from openrec2.utils.evaluators.item_lists import ItemLists
+from openrec2.utils.item_lists import ItemLists
 from openrec2.utils.evaluators.labelled_metrics import MSE, RMSE, LogLoss
 from openrec2.utils.evaluators.ranking import RankedBlock, rank_block, top_k_indices
 from openrec2.utils.evaluators.ranking_metrics import MAP, MRR, NDCG, HitRatio, Precision, Recall

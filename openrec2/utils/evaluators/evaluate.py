@@ -28,10 +28,10 @@ from typing import Any, Optional, Union
 import numpy as np
 
 from openrec2.errors import DataError, DTypeError, ShapeError, UnknownOptionError, scoped
-from openrec2.utils.dataset import keys_contain
+from openrec2.validation import check_int
+from openrec2.utils.item_lists import ItemLists, keys_contain
 from openrec2.utils.evaluators.auc import AUC
 from openrec2.utils.evaluators.evaluator import Evaluator
-from openrec2.utils.evaluators.item_lists import ItemLists
 from openrec2.utils.ragged import ragged_positions
 from openrec2.utils.evaluators.ranking import mask_scores, rank_block
 from openrec2.utils.evaluators.ranking_metrics import MAP, MRR, NDCG, HitRatio, Precision, Recall
@@ -244,9 +244,7 @@ def _ranking_evaluators(evaluators: Optional[Sequence[Evaluator]]) -> list[Evalu
 
 
 def _check_batch_size(batch_size: int) -> int:
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-        raise UnknownOptionError(scoped(_SCOPE, f'batch_size must be a positive int, got {batch_size!r}.'))
-    return int(batch_size)
+    return check_int(batch_size, 'batch_size', _SCOPE)
 
 
 def _coerce_excluded(excluded_items: Optional[ItemListsLike], test: ItemLists) -> ItemLists:

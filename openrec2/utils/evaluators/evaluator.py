@@ -21,6 +21,7 @@ from typing import Union
 import numpy as np
 
 from openrec2.errors import UnknownOptionError, scoped
+from openrec2.validation import check_int_list
 
 Cutoffs = Union[int, Sequence[int]]
 
@@ -109,15 +110,8 @@ def validate_cutoffs(ks: Cutoffs, where: str) -> tuple[int, ...]:
         Sorted tuple of distinct ints.
 
     Raises:
-        UnknownOptionError: A value is not a positive integer (bools and floats
+        SettingError: A value is not a positive integer (bools and floats
             included), or the sequence is empty.
     """
-    values = [ks] if isinstance(ks, (int, np.integer)) else ks
-    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)) or len(values) == 0:
-        raise UnknownOptionError(scoped('evaluators', f'{where}: cut-offs must be a positive int or a non-empty '
-                                        f'list of positive ints, got {ks!r}.'))
-    for k in values:
-        if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or k <= 0:
-            raise UnknownOptionError(scoped('evaluators', f'{where}: cut-off {k!r} is not a positive integer; '
-                                            'use values like 5, 10, 20.'))
-    return tuple(sorted({int(k) for k in values}))
+    values = [ks] if isinstance(ks, (int, np.integer)) and not isinstance(ks, (bool, np.bool_)) else ks
+    return tuple(sorted(set(check_int_list(values, 'cut-offs', f'evaluators: {where}'))))

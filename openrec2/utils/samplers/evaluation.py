@@ -35,10 +35,11 @@ from typing import Any, Optional, Union
 
 import numpy as np
 
-from openrec2.errors import DataError, DTypeError, UnknownOptionError, scoped
-from openrec2.utils.dataset import Dataset, ImplicitDataset, keys_contain, make_interactions
-from openrec2.utils.evaluators.item_lists import ItemLists
-from openrec2.utils.samplers.negatives import sample_negatives
+from openrec2.errors import DataError, DTypeError, scoped
+from openrec2.validation import check_int
+from openrec2.utils.dataset import Dataset
+from openrec2.utils.item_lists import ItemLists, keys_contain
+from openrec2.utils.samplers.negatives import known_items, sample_negatives
 
 Batch = dict[str, np.ndarray]
 
@@ -58,7 +59,7 @@ class EvaluationSampler:
 
     Raises:
         DTypeError: ``dataset`` or an excluded dataset is not a Dataset.
-        UnknownOptionError: ``batch_size`` / ``num_negatives`` not a positive int, or a
+        SettingError: ``batch_size`` / ``num_negatives`` not a positive int, or a
             negative ``seed``.
         DataError: The datasets disagree on ``max_user`` / ``max_item``.
     """
@@ -80,11 +81,12 @@ class EvaluationSampler:
         self.max_user = dataset.max_user
         self.max_item = dataset.max_item
 
-        self.test_items = ItemLists.from_dataset(dataset, name='test_items')
-        self.excluded_items = ItemLists(np.zeros(self.max_user + 1, dtype=np.int64), np.zeros(0, dtype=np.int64),
-                                        num_items=self.max_item, name='excluded_items')
+        # Every list below is an ItemLists over user rows: the datasets' own positive
+        # indexes are used as they are, without conversion.
+        self.test_items = dataset.positives
+        self.excluded_items = ItemLists.empty(self.max_user, self.max_item, name='excluded_items')
         for excluded in excluded_datasets:
-            self.excluded_items = self.excluded_items.union(ItemLists.from_dataset(excluded))
+            self.excluded_items = self.excluded_items.union(excluded.positives)
         self.positive_items = self.test_items.difference(self.excluded_items)
         self.users = np.flatnonzero(self.positive_items.lengths > 0).astype(np.int32)
 
@@ -92,10 +94,8 @@ class EvaluationSampler:
         self.candidate_items: Optional[ItemLists] = None
         if self.sampled:
             known = self.test_items.union(self.excluded_items)
-            known_dataset = ImplicitDataset(make_interactions(known.row_ids, known.indices),
-                                            self.max_user, self.max_item, name='known items')
             self.negative_items = draw_fixed_negatives(np.random.default_rng(self.seed), self.users,
-                                                       known_dataset, self.num_negatives)
+                                                       known, self.num_negatives)
             self.candidate_items = self.positive_items.union(self.negative_items)
         self._next_index = 0
 
@@ -111,11 +111,9 @@ class EvaluationSampler:
                     f'dataset {candidate.name!r} has max_user={candidate.max_user}, max_item={candidate.max_item} '
                     f'but {dataset.name!r} has {dataset.max_user}, {dataset.max_item}; build all splits with '
                     'the same id ranges.')))
-        for arg_name, value, minimum in (('batch_size', batch_size, 1), ('seed', seed, 0),
-                                         ('num_negatives', 1 if num_negatives is None else num_negatives, 1)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-                raise UnknownOptionError(scoped(self.scope, f'{arg_name} must be an integer >= {minimum}, '
-                                                f'got {value!r}.'))
+        check_int(batch_size, 'batch_size', self.scope)
+        check_int(seed, 'seed', self.scope, minimum=0)
+        check_int(num_negatives, 'num_negatives', self.scope, allow_none=True)
 
     # ------------------------------------------------------------------ properties
     @property
@@ -190,7 +188,7 @@ class EvaluationSampler:
                 f'batch_size={self.batch_size}, {mode})')
 
 
-def draw_fixed_negatives(rng: np.random.Generator, users: np.ndarray, known: Dataset,
+def draw_fixed_negatives(rng: np.random.Generator, users: np.ndarray, known: Union[Dataset, ItemLists],
                          num_negatives: int) -> ItemLists:
     """Draw ``num_negatives`` distinct negatives per user, uniformly among non-known items.
 
@@ -204,20 +202,22 @@ def draw_fixed_negatives(rng: np.random.Generator, users: np.ndarray, known: Dat
     Args:
         rng: Generator (seeded by the caller).
         users: Users to draw for.
-        known: Dataset whose positives are each user's known items.
+        known: Each user's known items: per-user :class:`ItemLists` (with
+            ``num_items``) or a Dataset (its positives).
         num_negatives: Negatives wanted per user.
 
     Returns:
-        :class:`ItemLists` with ``known.max_user`` rows (empty for other users).
+        :class:`ItemLists` with one row per row of ``known`` (empty for other users).
     """
+    known = known_items(known)
     users = np.unique(np.asarray(users, dtype=np.int64))
-    max_item = known.max_item
-    allowed = max_item - known.positive_counts[users]
+    max_item = known.num_items
+    allowed = max_item - known.lengths[users]
     wanted = np.minimum(num_negatives, allowed)
     exact = wanted * 2 > allowed
     drawn_users, drawn_items = [], []
     for user, count in zip(users[exact].tolist(), wanted[exact].tolist()):
-        complement = np.setdiff1d(np.arange(max_item), known.positive_items(user), assume_unique=True)
+        complement = np.setdiff1d(np.arange(max_item), known[user], assume_unique=True)
         drawn_items.append(rng.choice(complement, size=count, replace=False))
         drawn_users.append(np.full(count, user, dtype=np.int64))
     accepted = np.zeros(0, dtype=np.int64)  # sorted keys user * max_item + item
@@ -233,5 +233,5 @@ def draw_fixed_negatives(rng: np.random.Generator, users: np.ndarray, known: Dat
         pending, deficit = pending[deficit > 0], deficit[deficit > 0]
     drawn_users.append(accepted // max_item)
     drawn_items.append(accepted % max_item)
-    return ItemLists.from_pairs(np.concatenate(drawn_users), np.concatenate(drawn_items), known.max_user,
+    return ItemLists.from_pairs(np.concatenate(drawn_users), np.concatenate(drawn_items), len(known),
                                 num_items=max_item, name='negative_items')

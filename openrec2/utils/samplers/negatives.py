@@ -2,56 +2,76 @@
 
 Negatives are drawn uniformly from all item ids ``0 .. max_item - 1`` (the last one
 included; the legacy sampler never drew it) minus the user's positives, by rejection:
-draw uniformly, look the keys ``user * max_item + item`` up in the dataset's sorted
-positive keys with ``searchsorted``, redraw the hits. The rare entries still rejected
+draw uniformly, look the keys ``user * max_item + item`` up in the sorted keys of the
+known items with ``searchsorted``, redraw the hits. The rare entries still rejected
 after many rounds (users who own almost every item) are drawn exactly from their
-complement.
+complement. The known items are an :class:`~openrec2.utils.item_lists.ItemLists` with
+one row per user (a dataset's ``positives``, or a union of splits), or a
+:class:`~openrec2.utils.Dataset` (its positives).
 """
 
 from __future__ import annotations
+
+from typing import Union
 
 import numpy as np
 
 from openrec2.errors import DataError, scoped
 from openrec2.utils.dataset import Dataset
+from openrec2.utils.item_lists import ItemLists
 
 _MAX_REJECTION_ROUNDS = 32
 
 
-def check_negatives_exist(dataset: Dataset, user_ids: np.ndarray, scope: str = 'negative sampling') -> None:
+def known_items(known: Union[Dataset, ItemLists]) -> ItemLists:
+    """The per-user known items: a dataset's positives, or the lists themselves.
+
+    Args:
+        known: A :class:`~openrec2.utils.Dataset` or an :class:`ItemLists` whose
+            ``num_items`` is set.
+
+    Returns:
+        The :class:`ItemLists`.
+    """
+    return known.positives if isinstance(known, Dataset) else known
+
+
+def check_negatives_exist(known: Union[Dataset, ItemLists], user_ids: np.ndarray,
+                          scope: str = 'negative sampling') -> None:
     """Raise if a user has every item as a positive (no negative exists).
 
     Args:
-        dataset: The dataset.
+        known: The dataset (or per-user item lists) whose items are excluded.
         user_ids: Users that negatives will be drawn for.
         scope: Name for the error message.
 
     Raises:
         DataError: Some user has all ``max_item`` items as positives.
     """
-    full = np.asarray(user_ids)[dataset.positive_counts[user_ids] >= dataset.max_item]
+    lists = known_items(known)
+    full = np.asarray(user_ids)[lists.lengths[user_ids] >= lists.num_items]
     if full.size:
         raise DataError(scoped(scope, (
-            f'user(s) {np.unique(full)[:5].tolist()} of dataset {dataset.name!r} have all {dataset.max_item} '
+            f'user(s) {np.unique(full)[:5].tolist()} of dataset {lists.name!r} have all {lists.num_items} '
             'items as positives, so no negative item exists; drop those users or add items.')))
 
 
-def _from_complement(rng: np.random.Generator, user: int, dataset: Dataset) -> int:
-    """One uniform draw from the items that are not positives of ``user``."""
-    positives = dataset.positive_items(user)
-    rank = int(rng.integers(0, dataset.max_item - positives.size))
+def _from_complement(rng: np.random.Generator, user: int, lists: ItemLists) -> int:
+    """One uniform draw from the items that are not in row ``user``."""
+    positives = lists[user]
+    rank = int(rng.integers(0, lists.num_items - positives.size))
     # The rank-th non-positive is rank + (number of positives p with p - (#positives before p) <= rank).
     return rank + int(np.searchsorted(positives - np.arange(positives.size), rank, side='right'))
 
 
-def sample_negatives(rng: np.random.Generator, user_ids: np.ndarray, dataset: Dataset,
+def sample_negatives(rng: np.random.Generator, user_ids: np.ndarray, known: Union[Dataset, ItemLists],
                      per_user: int | None = None) -> np.ndarray:
-    """Draw items uniformly from each user's non-positive items.
+    """Draw items uniformly from each user's unknown items.
 
     Args:
         rng: Generator to draw from.
         user_ids: int array ``[B]`` of users.
-        dataset: Dataset whose positives are excluded.
+        known: Dataset (its positives) or per-user :class:`ItemLists` to exclude.
         per_user: ``None`` for one negative per user (shape ``[B]``), else the number of
             negatives per user (shape ``[B, per_user]``).
 
@@ -61,19 +81,20 @@ def sample_negatives(rng: np.random.Generator, user_ids: np.ndarray, dataset: Da
     Raises:
         DataError: A user has every item as a positive.
     """
+    lists = known_items(known)
     users = np.asarray(user_ids, dtype=np.int64)
-    check_negatives_exist(dataset, users)
+    check_negatives_exist(lists, users)
     if per_user is not None:
         users = np.repeat(users, per_user)
-    max_item = dataset.max_item
+    max_item = lists.num_items
     items = rng.integers(0, max_item, size=users.size, dtype=np.int64)
-    rejected = np.flatnonzero(dataset.contains_keys(users * max_item + items))
+    rejected = np.flatnonzero(lists.contains_keys(users * max_item + items))
     for _ in range(_MAX_REJECTION_ROUNDS):
         if rejected.size == 0:
             break
         items[rejected] = rng.integers(0, max_item, size=rejected.size, dtype=np.int64)
-        still = dataset.contains_keys(users[rejected] * max_item + items[rejected])
+        still = lists.contains_keys(users[rejected] * max_item + items[rejected])
         rejected = rejected[still]
     for position in rejected.tolist():
-        items[position] = _from_complement(rng, int(users[position]), dataset)
+        items[position] = _from_complement(rng, int(users[position]), lists)
     return items if per_user is None else items.reshape(-1, per_user)

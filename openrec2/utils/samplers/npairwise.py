@@ -4,10 +4,9 @@ that compare a positive with several negatives (e.g. WARP-style or sampled softm
 
 from __future__ import annotations
 
-import numbers
 from typing import Optional
 
-from openrec2.errors import UnknownOptionError, scoped
+from openrec2.validation import check_int
 from openrec2.utils.dataset import Dataset
 from openrec2.utils.samplers.pairwise import PairwiseSampler
 
@@ -29,7 +28,7 @@ class NPairwiseSampler(PairwiseSampler):
         negativenum: Legacy alias of ``num_negatives``.
 
     Raises:
-        UnknownOptionError: ``num_negatives`` < 1, unknown ``mode`` or invalid sizes.
+        SettingError: ``num_negatives`` < 1, unknown ``mode`` or invalid sizes.
         DataError: No positive, or a user has every item as positive.
     """
 
@@ -39,10 +38,7 @@ class NPairwiseSampler(PairwiseSampler):
         super().__init__(dataset, batch_size, num_process=num_process, seed=seed, prefetch=prefetch, mode=mode)
         if negativenum is not None:
             num_negatives = negativenum
-        if isinstance(num_negatives, bool) or not isinstance(num_negatives, numbers.Integral) or num_negatives < 1:
-            raise UnknownOptionError(scoped(self.scope, f'num_negatives must be an integer >= 1, '
-                                                        f'got {num_negatives!r}.'))
-        self.num_negatives = num_negatives
+        self.num_negatives = check_int(num_negatives, 'num_negatives', self.scope)
 
     def _negatives_per_user(self) -> Optional[int]:
         return self.num_negatives

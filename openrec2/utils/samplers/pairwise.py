@@ -17,7 +17,7 @@ from typing import Optional
 
 import numpy as np
 
-from openrec2.errors import UnknownOptionError, scoped
+from openrec2.validation import check_choice
 from openrec2.utils.dataset import Dataset
 from openrec2.utils.samplers.negatives import sample_negatives
 from openrec2.utils.samplers.sampler import Batch, Sampler, shuffled_pass_rows
@@ -43,15 +43,14 @@ class PairwiseSampler(Sampler):
             (legacy: uniform user, then uniform positive).
 
     Raises:
-        UnknownOptionError: Unknown ``mode`` or invalid sizes.
+        SettingError: Unknown ``mode`` or invalid sizes.
         DataError: The dataset has no positive, or a user has every item as positive.
     """
 
     def __init__(self, dataset: Dataset, batch_size: int, num_process: int = 1, seed: int = 100,
                  prefetch: int = 8, mode: str = 'interaction') -> None:
         super().__init__(dataset, batch_size, num_process=num_process, seed=seed, prefetch=prefetch)
-        if mode not in PAIRWISE_MODES:
-            raise UnknownOptionError(scoped(self.scope, f'unknown mode {mode!r}; valid: {list(PAIRWISE_MODES)}.'))
+        check_choice(mode, 'mode', self.scope, PAIRWISE_MODES)
         self._require_positive_pairs()
         self.mode = mode
         self._thread_cache = threading.local()

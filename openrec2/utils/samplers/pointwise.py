@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from openrec2.errors import UnknownOptionError, scoped
+from openrec2.validation import check_probability
 from openrec2.utils.dataset import Dataset
 from openrec2.utils.samplers.negatives import sample_negatives
 from openrec2.utils.samplers.sampler import Batch, Sampler
@@ -29,17 +29,15 @@ class StratifiedPointwiseSampler(Sampler):
         prefetch: Batches made ahead.
 
     Raises:
-        UnknownOptionError: ``pos_ratio`` outside ``[0, 1]`` or invalid sizes.
+        SettingError: ``pos_ratio`` outside ``[0, 1]`` or invalid sizes.
         DataError: No positive, or a user has every item as positive.
     """
 
     def __init__(self, dataset: Dataset, batch_size: int, pos_ratio: float = 0.5, num_process: int = 1,
                  seed: int = 100, prefetch: int = 8) -> None:
         super().__init__(dataset, batch_size, num_process=num_process, seed=seed, prefetch=prefetch)
-        if not 0.0 <= float(pos_ratio) <= 1.0:
-            raise UnknownOptionError(scoped(self.scope, f'pos_ratio must lie in [0, 1], got {pos_ratio!r}.'))
+        self.pos_ratio = check_probability(pos_ratio, 'pos_ratio', self.scope, allow_none=False, allow_one=True)
         self._require_positive_pairs()
-        self.pos_ratio = float(pos_ratio)
         self.num_positives_per_batch = int(round(self.pos_ratio * self.batch_size))
 
     def _make_batch(self, index: int, rng: np.random.Generator) -> Batch:

@@ -22,7 +22,8 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from openrec2.errors import DataError, DTypeError, SamplerError, UnknownOptionError, scoped
+from openrec2.errors import DataError, DTypeError, SamplerError, scoped
+from openrec2.validation import check_int
 from openrec2.utils.dataset import Dataset
 from openrec2.utils.samplers.negatives import check_negatives_exist
 
@@ -57,7 +58,7 @@ class Sampler:
 
     Raises:
         DTypeError: ``dataset`` is not a Dataset.
-        UnknownOptionError: A non-positive ``batch_size`` / ``num_process`` /
+        SettingError: A non-positive ``batch_size`` / ``num_process`` /
             ``prefetch`` or a negative ``seed``.
     """
 
@@ -70,16 +71,11 @@ class Sampler:
             raise DTypeError(scoped(self.scope, (
                 f'dataset must be an openrec2.utils.Dataset, got {type(dataset).__name__}; wrap a '
                 'structured array with ImplicitDataset(raw_data, max_user, max_item).')))
-        for arg_name, value, minimum in (('batch_size', batch_size, 1), ('num_process', num_process, 1),
-                                         ('prefetch', prefetch, 1), ('seed', seed, 0)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-                raise UnknownOptionError(scoped(self.scope, (
-                    f'{arg_name} must be an integer >= {minimum}, got {value!r}.')))
         self._dataset = dataset
-        self._batch_size = int(batch_size)
-        self._num_process = int(num_process)
-        self._seed = int(seed)
-        self._prefetch = int(prefetch)
+        self._batch_size = check_int(batch_size, 'batch_size', self.scope)
+        self._num_process = check_int(num_process, 'num_process', self.scope)
+        self._seed = check_int(seed, 'seed', self.scope, minimum=0)
+        self._prefetch = check_int(prefetch, 'prefetch', self.scope)
         self._threads: list[threading.Thread] = []
         self._queues: list[queue.Queue] = []
         self._stop = threading.Event()

@@ -16,15 +16,15 @@ int32 ``[n, L]``, ``item_id`` int32 ``[n]`` (the target), ``label`` float32 ``[n
 
 from __future__ import annotations
 
-import numbers
 from typing import Optional
 
 import numpy as np
 
-from openrec2.datasets.sequences import PADDING_ITEM, BehaviourSequences
+from openrec2.utils.sequences import PADDING_ITEM, BehaviourSequences
 from openrec2.errors import DataError, UnknownOptionError, scoped
+from openrec2.validation import check_int
 from openrec2.utils.dataset import Dataset
-from openrec2.utils.evaluators.item_lists import ItemLists
+from openrec2.utils.item_lists import ItemLists
 from openrec2.utils.samplers.evaluation import draw_fixed_negatives
 from openrec2.utils.samplers.negatives import sample_negatives
 
@@ -46,9 +46,7 @@ def check_positive_int(value: object, what: str, scope: str) -> int:
     Raises:
         UnknownOptionError: Not an integer >= 1.
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise UnknownOptionError(scoped(scope, f'{what} must be an integer >= 1, got {value!r}.'))
-    return int(value)
+    return check_int(value, what, scope)
 
 
 def sequence_examples(sequences: BehaviourSequences, users: np.ndarray, positions: np.ndarray,

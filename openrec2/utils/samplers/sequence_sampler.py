@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from openrec2.datasets.sequences import BehaviourSequences
+from openrec2.utils.sequences import BehaviourSequences
 from openrec2.errors import DataError, DTypeError, UnknownOptionError, scoped
 from openrec2.utils.samplers.negatives import check_negatives_exist
 from openrec2.utils.samplers.sampler import Batch, Sampler, shuffled_pass_rows

@@ -28,5 +28,5 @@ def test_positives_follow_the_pairwise_stream_and_threads_do_not_matter():
 
 def test_legacy_negativenum_and_bad_count():
     assert NPairwiseSampler(toy_dataset(), 8, negativenum=2).num_negatives == 2
-    with pytest.raises(UnknownOptionError, match='num_negatives must be an integer >= 1'):
+    with pytest.raises(UnknownOptionError, match='`num_negatives` must be an integer >= 1'):
         NPairwiseSampler(toy_dataset(), 8, num_negatives=0)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sampler_fixtures import assert_same_stream, ml100k_train, requires_data, take, toy_dataset
 
-from openrec2.errors import DataError, UnknownOptionError
+from openrec2.errors import DataError, SettingError
 from openrec2.utils import ImplicitDataset
 from openrec2.utils.dataset import make_interactions
 from openrec2.utils.samplers import PairwiseSampler, RandomPairwiseSampler
@@ -76,7 +76,7 @@ def test_no_positive_sampled_as_negative_on_ml100k():
 
 
 def test_unknown_mode():
-    with pytest.raises(UnknownOptionError, match=r"unknown mode 'epoch'; valid: \['interaction', 'user'\]"):
+    with pytest.raises(SettingError, match=r"`mode` must be one of \['interaction', 'user'\], got 'epoch'"):
         PairwiseSampler(toy_dataset(), 4, mode='epoch')
 
 

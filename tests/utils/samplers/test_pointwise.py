@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sampler_fixtures import assert_same_stream, take, toy_dataset
 
-from openrec2.errors import UnknownOptionError
+from openrec2.errors import SettingError
 from openrec2.utils.samplers import PointwiseSampler, StratifiedPointwiseSampler
 
 
@@ -35,5 +35,5 @@ def test_reproducible_across_threads():
 
 @pytest.mark.parametrize('pos_ratio', [-0.1, 1.5])
 def test_bad_pos_ratio(pos_ratio):
-    with pytest.raises(UnknownOptionError, match=r'pos_ratio must lie in \[0, 1\]'):
+    with pytest.raises(SettingError, match=r'`pos_ratio` must be a finite number >= 0 and <= 1'):
         StratifiedPointwiseSampler(toy_dataset(), 8, pos_ratio=pos_ratio)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sampler_fixtures import toy_dataset
 
-from openrec2.errors import DTypeError, SamplerError, UnknownOptionError
+from openrec2.errors import DTypeError, SamplerError, SettingError
 from openrec2.utils.samplers import PairwiseSampler, Sampler
 
 
@@ -90,7 +90,7 @@ def test_not_a_dataset_is_rejected():
                                          ({'batch_size': 2.5}, 'batch_size')])
 def test_bad_sizes_are_rejected(kwargs, name):
     arguments = {'dataset': toy_dataset(), 'batch_size': 4, **kwargs}
-    with pytest.raises(UnknownOptionError, match=f'{name} must be an integer'):
+    with pytest.raises(SettingError, match=f'`{name}` must be an integer'):
         PairwiseSampler(**arguments)
 
 

@@ -73,7 +73,7 @@ def test_bad_part_and_missing_part():
     sequences = toy_sequences()
     with pytest.raises(UnknownOptionError, match="part must be 'validation' or 'test'"):
         labelled_sequence_examples(sequences, 'train')
-    with pytest.raises(UnknownOptionError, match='num_negatives must be an integer >= 1'):
+    with pytest.raises(UnknownOptionError, match='`num_negatives` must be an integer >= 1'):
         labelled_sequence_examples(sequences, 'test', num_negatives=0)
     users = np.repeat(np.arange(3), 2)
     split = build_data_split('pairs', make_interactions(users, np.arange(6), timestamp=np.arange(6)), 3, 6,

@@ -1,0 +1,148 @@
+"""Per-user behaviour sequences in time order with a leave-last-out split.
+
+The data structure of sequential and CTR models such as DIEN (Zhou et al., "Deep
+Interest Evolution Network for Click-Through Rate Prediction", AAAI 2019): each user's
+interactions ordered by time, the last one the test target, the second-last the
+validation target, the rest the training sequence. The sequence samplers and example
+builders of :mod:`openrec2.utils.samplers` read it; the dataset loaders of
+:mod:`openrec2.datasets.sequences` build it (``load_beauty_sequences``,
+``sequences_from_split``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+
+from openrec2.errors import DataError, scoped
+from openrec2.utils.dataset import ImplicitDataset
+from openrec2.utils.ragged import ragged_positions
+from openrec2.validation import check_choice
+
+PARTS = ('train', 'validation', 'test')
+#: Item id written into the padded tail of a history (masked by its length).
+PADDING_ITEM = 0
+
+
+@dataclass
+class BehaviourSequences:
+    """Every user's interactions in time order with a leave-last-out split.
+
+    User ``u``'s whole sequence is ``items[indptr[u]:indptr[u + 1]]`` (oldest first).
+    Its first ``num_train[u]`` items are training behaviours; then comes the validation
+    target (when ``has_validation[u]``) and last the test target (when ``has_test[u]``).
+
+    Attributes:
+        name: Dataset name.
+        max_user: Number of user ids.
+        max_item: Number of item ids.
+        indptr: int64 ``[max_user + 1]`` row pointers into ``items``.
+        items: int64 item ids of all users' sequences, each in time order.
+        num_train: int64 ``[max_user]`` training behaviours per user.
+        has_validation: bool ``[max_user]``: the user has a validation target.
+        has_test: bool ``[max_user]``: the user has a test target.
+        train: The training interactions (negatives of training examples avoid them).
+        known: All interactions of every part (negatives of evaluation avoid them).
+        item_features: float32 ``[max_item, F]`` multi-hot side-features, or ``None``.
+        item_feature_names: Names of the feature columns, or ``None``.
+        protocol: The split protocol as a sentence.
+    """
+
+    name: str
+    max_user: int
+    max_item: int
+    indptr: np.ndarray
+    items: np.ndarray
+    num_train: np.ndarray
+    has_validation: np.ndarray
+    has_test: np.ndarray
+    train: ImplicitDataset
+    known: ImplicitDataset
+    item_features: Optional[np.ndarray]
+    item_feature_names: Optional[list]
+    protocol: str
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """int64 ``[max_user]``: length of each user's whole sequence."""
+        return np.diff(self.indptr)
+
+    def sequence(self, user_id: int) -> np.ndarray:
+        """The whole time-ordered sequence of one user.
+
+        Args:
+            user_id: A user id in ``[0, max_user)``.
+
+        Returns:
+            int64 item ids, oldest first.
+
+        Raises:
+            DataError: ``user_id`` is out of range.
+        """
+        user_id = int(user_id)
+        if not 0 <= user_id < self.max_user:
+            raise DataError(scoped('BehaviourSequences', f'user_id {user_id} is out of range [0, {self.max_user}).'))
+        return self.items[self.indptr[user_id]:self.indptr[user_id + 1]]
+
+    def targets(self, part: str) -> tuple[np.ndarray, np.ndarray]:
+        """The (user, position) of every target of one part.
+
+        A target at position ``p`` of user ``u``'s sequence is predicted from the ``p``
+        behaviours before it. Training targets are the training behaviours after the
+        first (the first has no history).
+
+        Args:
+            part: ``'train'``, ``'validation'`` or ``'test'``.
+
+        Returns:
+            ``(user_ids, positions)``: int64 arrays, ordered by user then position.
+
+        Raises:
+            SettingError: Unknown ``part``.
+        """
+        check_choice(part, 'part', 'BehaviourSequences', PARTS)
+        if part == 'train':
+            users, offsets = ragged_positions(np.maximum(self.num_train - 1, 0))
+            return users, offsets + 1
+        if part == 'validation':
+            users = np.flatnonzero(self.has_validation).astype(np.int64)
+            return users, self.num_train[users]
+        users = np.flatnonzero(self.has_test).astype(np.int64)
+        return users, self.lengths[users] - 1
+
+    def items_at(self, user_ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """The item at each (user, position).
+
+        Args:
+            user_ids: int array of users.
+            positions: int array of positions inside their sequences.
+
+        Returns:
+            int64 item ids.
+        """
+        return self.items[self.indptr[np.asarray(user_ids)] + np.asarray(positions)]
+
+    def histories(self, user_ids: np.ndarray, positions: np.ndarray,
+                  max_length: int) -> tuple[np.ndarray, np.ndarray]:
+        """The behaviours before each target, at most the ``max_length`` latest ones.
+
+        Args:
+            user_ids: int array ``[n]`` of users.
+            positions: int array ``[n]`` of target positions (the history ends before).
+            max_length: Longest history kept (older behaviours are dropped).
+
+        Returns:
+            ``(history, length)``: int64 ``[n, max_length]`` item ids oldest first,
+            left-aligned and padded with :data:`PADDING_ITEM`, and int64 ``[n]`` real
+            lengths.
+        """
+        user_ids = np.asarray(user_ids, dtype=np.int64)
+        positions = np.asarray(positions, dtype=np.int64)
+        length = np.minimum(positions, max_length)
+        start = self.indptr[user_ids] + positions - length
+        offsets = np.arange(max_length, dtype=np.int64)[None, :]
+        real = offsets < length[:, None]
+        gathered = self.items[np.where(real, start[:, None] + offsets, 0)]
+        return np.where(real, gathered, PADDING_ITEM), length
