@@ -51,6 +51,10 @@ def _error(scope: str, name: str, requirement: str, value: Any, fix: str, wrong_
     return SettingError(scoped(scope, f'`{name}` must be {requirement}, got {got}; {fix}.'))
 
 
+def _count_fix(length: Optional[int]) -> str:
+    return 'give at least one value' if length is None else f'give exactly {length} value{"s" * (length != 1)}'
+
+
 def check_int(value: Any, name: str, scope: str, minimum: Optional[int] = 1, maximum: Optional[int] = None,
               allow_none: bool = False) -> Optional[int]:
     """Check an integer setting (a size, a count, a number of steps).
@@ -236,7 +240,7 @@ def check_choice(value: Any, name: str, scope: str, choices: Iterable[Any]) -> A
     except TypeError:  # an unhashable or uncomparable value
         valid = False
     if not valid:
-        raise _error(scope, name, f'one of {choices}', value, f'choose one of {choices}')
+        raise _error(scope, name, f'one of {choices}', value, 'check the spelling (names are case-sensitive)')
     return value
 
 
@@ -268,7 +272,7 @@ def check_int_list(value: Any, name: str, scope: str, minimum: Optional[int] = 1
         raise _error(scope, name, requirement, value, 'pass e.g. [64, 32]', wrong_type=True)
     entries = list(value)
     if (length is not None and len(entries) != length) or (not entries and not allow_empty):
-        raise _error(scope, name, requirement, value, f'give {length or "at least one"} value(s)')
+        raise _error(scope, name, requirement, value, _count_fix(length))
     for entry in entries:
         if not _is_int(entry) or (minimum is not None and entry < minimum):
             raise _error(scope, name, requirement, value, f'entry {entry!r} is not an integer{bound}')
@@ -300,7 +304,7 @@ def check_number_list(value: Any, name: str, scope: str, minimum: Optional[float
         raise _error(scope, name, requirement, value, 'pass e.g. [0.1, 0.1]', wrong_type=True)
     entries = list(value)
     if (length is not None and len(entries) != length) or not entries:
-        raise _error(scope, name, requirement, value, f'give {length or "at least one"} value(s)')
+        raise _error(scope, name, requirement, value, _count_fix(length))
     for entry in entries:
         if not _is_number(entry) or not math.isfinite(float(entry)) or (minimum is not None and entry < minimum):
             raise _error(scope, name, requirement, value, f'entry {entry!r} is not a finite number{bound}')

@@ -216,7 +216,7 @@ def test_schedule_errors():
             quiet(model).train(4, 2, None, samplers, objective_schedule=[('a', 1), ('c', 1)])
         with pytest.raises(MissingInputError, match=r"trains \['b'\] but train_sampler has samplers only for"):
             quiet(model).train(4, 2, None, {'a': samplers['a']}, objective_schedule=[('a', 1), ('b', 1)])
-        with pytest.raises(UnknownOptionError, match='num_iters must be an integer >= 1'):
+        with pytest.raises(UnknownOptionError, match='`num_iters` must be an integer >= 1'):
             quiet(model).train(4, 2, None, samplers, objective_schedule=[('a', 0)])
 
 
@@ -232,7 +232,7 @@ def test_bad_arguments_are_rejected(split):
             quiet(model, early_stop_metric='NDCG@10').train(20, 10, None, sampler,
                                                             eval_samplers=[validation_sampler(split)],
                                                             evaluators=[AUC()])
-        with pytest.raises(UnknownOptionError, match='patience must be an integer >= 1'):
+        with pytest.raises(UnknownOptionError, match='`patience` must be an integer >= 1'):
             ModelTrainer(model, early_stop_metric='AUC', patience=0)
 
 

@@ -46,7 +46,7 @@ class EarlyStopping:
     def __init__(self, metric: str, patience: int = 5, higher_is_better: Optional[bool] = None,
                  min_delta: float = 0.0) -> None:
         self.metric = metric
-        self.patience = check_int(patience, 'patience (evaluations without improvement)', _SCOPE)
+        self.patience = check_int(patience, 'patience', _SCOPE)
         self.higher_is_better = (not lower_is_better(metric)) if higher_is_better is None else bool(higher_is_better)
         self.min_delta = check_non_negative(min_delta, 'min_delta', _SCOPE)
         self.best_value: Optional[float] = None

@@ -51,7 +51,7 @@ class ObjectiveSchedule:
                 raise UnknownOptionError(scoped(_SCOPE, f'objective_schedule step {step!r} must be a pair '
                                                         '(objective_name, num_iters).'))
             name, count = step
-            count = check_int(count, f'num_iters of objective_schedule step {tuple(step)!r}', _SCOPE)
+            count = check_int(count, 'num_iters', f'{_SCOPE}: objective_schedule step {tuple(step)!r}')
             if known is not None and name not in known:
                 raise UnknownOptionError(scoped(_SCOPE, f'objective_schedule names objective {name!r}; the '
                                                         f'model has {known}.'))

@@ -103,7 +103,7 @@ def test_default_eps_iter():
 
 
 @pytest.mark.parametrize("eps, eps_iter, nb_iter, match", [
-    (-0.1, 0.1, 2, "`eps` must be >= 0"), (0.1, 0.0, 2, "`eps_iter` must be > 0"),
+    (-0.1, 0.1, 2, "`eps` must be a finite number >= 0"), (0.1, 0.0, 2, "`eps_iter` must be a finite number > 0"),
     (0.1, 0.1, 0, "`nb_iter` must be an integer >= 1"), (0.1, 0.1, 1.5, "`nb_iter` must be an integer")])
 def test_check_attack_settings_rejects(eps, eps_iter, nb_iter, match):
     with pytest.raises(UnknownOptionError, match=f"^amr: {match}"):

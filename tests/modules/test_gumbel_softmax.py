@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import DTypeError, ShapeError, UnknownOptionError
+from openrec2.errors import DTypeError, SettingError, ShapeError, UnknownOptionError
 from openrec2.modules.gumbel_softmax import convert_to_one_hot, st_gumbel_softmax
 
 
@@ -42,11 +42,11 @@ def test_convert_to_one_hot(tf_run):
 
 
 def test_errors(tf_run):
-    with pytest.raises(UnknownOptionError, match="num_classes must be a positive integer"):
+    with pytest.raises(UnknownOptionError, match="`num_classes` must be an integer >= 1"):
         convert_to_one_hot(tf.constant([1]), 0)
     with pytest.raises(DTypeError, match="must hold integer ids"):
         convert_to_one_hot(tf.constant([1.0]), 3)
-    with pytest.raises(UnknownOptionError, match="temperature must be positive"):
+    with pytest.raises(SettingError, match="`temperature` must be a finite number > 0"):
         st_gumbel_softmax(tf.zeros([2, 3]), temperature=0.0)
     with pytest.raises(DTypeError, match="must be floating point"):
         st_gumbel_softmax(tf.constant([[1, 2]]))

@@ -53,7 +53,7 @@ def test_every_named_optimiser_reduces_a_loss(name):
 
 
 def test_unknown_optimiser_lists_the_valid_names():
-    with pytest.raises(UnknownOptionError, match="^bpr: unknown optimiser 'Adamm'; valid names: .*Adam"):
+    with pytest.raises(UnknownOptionError, match="^bpr: `opt` must be one of .*Adam.*got 'Adamm'"):
         make_optimizer("Adamm", scope="bpr")
 
 

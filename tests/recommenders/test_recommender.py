@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import (CheckpointError, DTypeError, MissingInputError, ShapeError,
+from openrec2.errors import (CheckpointError, DTypeError, MissingInputError, SettingError, ShapeError,
                              UnknownOptionError, VariableSharingError)
 from openrec2.modules.extractions import LatentFactor, MultiLayerFC
 from openrec2.modules.interactions import PairwiseLog
@@ -94,7 +94,7 @@ def test_init_dict_sets_values_and_rejects_unknown_names():
 
 
 def test_bad_sizes_are_rejected():
-    with pytest.raises(ShapeError, match="^bpr: `max_item` must be a positive integer"):
+    with pytest.raises(SettingError, match="^bpr: `max_item` must be an integer >= 1"):
         BPR(batch_size=4, max_user=20, max_item=0)
 
 

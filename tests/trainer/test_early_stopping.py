@@ -29,7 +29,7 @@ def test_lower_is_better_and_min_delta():
 
 
 def test_bad_patience():
-    with pytest.raises(UnknownOptionError, match='patience must be an integer >= 1'):
+    with pytest.raises(UnknownOptionError, match='`patience` must be an integer >= 1'):
         EarlyStopping('AUC', patience=0)
-    with pytest.raises(UnknownOptionError, match='min_delta must be >= 0'):
+    with pytest.raises(UnknownOptionError, match='`min_delta` must be a finite number >= 0'):
         EarlyStopping('AUC', min_delta=-1)

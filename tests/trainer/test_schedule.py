@@ -15,8 +15,8 @@ def test_cycle():
 @pytest.mark.parametrize('steps, message', [
     ([], 'objective_schedule is empty'),
     ([('rec',)], 'must be a pair'),
-    ([('rec', 0)], 'num_iters must be an integer >= 1'),
-    ([('rec', True)], 'num_iters must be an integer >= 1'),
+    ([('rec', 0)], '`num_iters` must be an integer >= 1'),
+    ([('rec', True)], '`num_iters` must be an integer >= 1'),
     ([('other', 1)], r"names objective 'other'; the model has \['rec', 'kg'\]"),
 ])
 def test_bad_schedules(steps, message):

@@ -40,5 +40,5 @@ def test_types_give_different_results(tf_run):
 
 
 def test_unknown_type(tf_run):
-    with pytest.raises(UnknownOptionError, match="unknown gru_type 'LSTM'"):
+    with pytest.raises(UnknownOptionError, match="`gru_type` must be one of .*got 'LSTM'"):
         InterestEvolvingLayer(tf.ones([1, 2]), tf.ones([1, 3, 2]), tf.constant([3]), gru_type='LSTM')

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import DTypeError, ShapeError, UnknownOptionError
+from openrec2.errors import DTypeError, SettingError, ShapeError, UnknownOptionError
 from openrec2.modules.extractions import LatentFactor
 
 
@@ -46,7 +46,7 @@ def test_gradient_is_sparse_and_reaches_only_looked_up_rows(tf_run):
 
 
 def test_unknown_init_is_rejected():
-    with tf.Graph().as_default(), pytest.raises(UnknownOptionError, match="^latent_factor: unknown `init` 'uniform'"):
+    with tf.Graph().as_default(), pytest.raises(UnknownOptionError, match="^latent_factor: `init.*` must be one of \\['normal', 'zero'\\], got 'uniform'"):
         LatentFactor([4, 2], init="uniform")
 
 
@@ -61,7 +61,7 @@ def test_float_ids_are_rejected():
 
 
 def test_bad_shape_is_rejected():
-    with tf.Graph().as_default(), pytest.raises(ShapeError, match=r"\[rows, dim\]"):
+    with tf.Graph().as_default(), pytest.raises(SettingError, match=r"`shape` must be a list of 2 integers"):
         LatentFactor([4], init="zero")
 
 

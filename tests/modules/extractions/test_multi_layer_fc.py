@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import DTypeError, ShapeError, UnknownOptionError
+from openrec2.errors import DTypeError, SettingError, ShapeError, UnknownOptionError
 from openrec2.modules.extractions import MultiLayerFC
 
 
@@ -66,7 +66,7 @@ def test_gradients_reach_every_weight(tf_run):
 
 @pytest.mark.parametrize("dims", [[], [0], [3, -1], None])
 def test_invalid_dims_are_rejected(dims):
-    with tf.Graph().as_default(), pytest.raises(ShapeError, match="^mlp: `dims` must be a non-empty list"):
+    with tf.Graph().as_default(), pytest.raises(SettingError, match="^mlp: `dims` must be a non-empty list"):
         MultiLayerFC(tf.ones([2, 3]), dims=dims, scope="mlp")
 
 
@@ -79,5 +79,5 @@ def test_input_of_wrong_rank_or_dtype_is_rejected():
 
 
 def test_dropout_rate_out_of_range_is_rejected():
-    with tf.Graph().as_default(), pytest.raises(UnknownOptionError, match="`dropout_mid` is a drop probability"):
+    with tf.Graph().as_default(), pytest.raises(UnknownOptionError, match="`dropout_mid` must be a finite number >= 0 and < 1"):
         MultiLayerFC(tf.ones([2, 3]), dims=[2], dropout_mid=1.5)

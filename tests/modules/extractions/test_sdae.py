@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import ShapeError
+from openrec2.errors import SettingError
 from openrec2.modules.extractions import SDAE
 
 
@@ -37,5 +37,5 @@ def test_serving_is_deterministic_and_training_is_corrupted(tf_run):
 
 
 def test_bad_dims_rejected():
-    with tf.Graph().as_default(), pytest.raises(ShapeError, match="^sdae: `dims`"):
+    with tf.Graph().as_default(), pytest.raises(SettingError, match="^sdae: `dims`"):
         SDAE(tf.ones([2, 3]), dims=[])

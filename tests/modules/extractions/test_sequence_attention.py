@@ -34,5 +34,5 @@ def test_weights_depend_on_the_query(tf_run):
 def test_errors(tf_run):
     with pytest.raises(ShapeError, match='query width 2 differs from key width 3'):
         SequenceAttLayer(tf.ones([1, 2]), tf.ones([1, 4, 3]), tf.constant([1]))
-    with pytest.raises(UnknownOptionError, match="unknown activation 'dice'"):
+    with pytest.raises(UnknownOptionError, match="`activation` must be one of .*got 'dice'"):
         SequenceAttLayer(tf.ones([1, 3]), tf.ones([1, 4, 3]), tf.constant([1]), activation='dice')

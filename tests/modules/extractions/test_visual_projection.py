@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import DTypeError, ShapeError, VariableSharingError
+from openrec2.errors import DTypeError, SettingError, ShapeError, VariableSharingError
 from openrec2.modules.extractions.visual_projection import VisualProjection
 
 
@@ -51,7 +51,7 @@ def test_rejects_bad_inputs():
             VisualProjection(tf.ones([3, 2], tf.int32), dim=2, scope="visual")
         with pytest.raises(ShapeError, match="^visual: `features` must have a known width"):
             VisualProjection(tf.placeholder(tf.float32, [None, None]), dim=2, scope="visual")
-        with pytest.raises(ShapeError, match="^visual: `dim` must be a positive integer"):
+        with pytest.raises(SettingError, match="^visual: `dim` must be an integer >= 1"):
             VisualProjection(tf.ones([3, 2]), dim=0, scope="visual")
         module = VisualProjection(tf.ones([3, 2]), dim=2, scope="visual")
         with pytest.raises(ShapeError, match="^visual: `features` has width 4"):

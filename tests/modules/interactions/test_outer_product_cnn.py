@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import ShapeError
+from openrec2.errors import SettingError, ShapeError
 from openrec2.modules.interactions.outer_product_cnn import OuterProductCNN
 
 DEFAULT_TOWER = ((1, 32, 32, 32, 32), (4, 4, 2, 2), (4, 4, 2, 2))
@@ -78,11 +78,11 @@ def test_dropout_only_in_training(tf_run):
     ((1, 32, 32), (4, 32), (4, 1), r"conv layer 2 has kernel 32x32 but its input is only 16x16"),
     ((1, 32), (4, 4), (4, 4), "`cnn_channels` needs one entry more than `cnn_kernels`"),
     ((2, 32), (64,), (1,), r"`cnn_channels\[0\]`.*must be 1"),
-    ((1, 0), (64,), (1,), "`cnn_channels` must be a non-empty list of positive integers"),
+    ((1, 0), (64,), (1,), "`cnn_channels` must be a non-empty list of integers >= 1"),
 ])
 def test_impossible_towers_are_rejected(channels, kernels, strides, message):
     with tf.Graph().as_default():
-        with pytest.raises(ShapeError, match="^outer_product_cnn: " + message):
+        with pytest.raises((ShapeError, SettingError), match="^outer_product_cnn: " + message):
             OuterProductCNN(tf.ones([2, 64]), tf.ones([2, 64]), channels, kernels, strides)
 
 

@@ -29,5 +29,5 @@ def test_errors():
     with tf.Graph().as_default():
         with pytest.raises(MissingInputError, match="corrupted_tail"):
             TransHMargin(HEAD, RELATION, NORMAL, TAIL)
-        with pytest.raises(UnknownOptionError, match="margin must be positive"):
+        with pytest.raises(UnknownOptionError, match="`margin` must be a finite number > 0"):
             TransHMargin(HEAD, RELATION, NORMAL, TAIL, CORRUPTED, margin=0.0)

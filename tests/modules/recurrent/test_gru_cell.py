@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import ShapeError, UnknownOptionError
+from openrec2.errors import SettingError, UnknownOptionError
 from openrec2.modules.recurrent import GRUCell
 
 
@@ -33,7 +33,7 @@ def test_variables_live_in_the_cell_scope_and_bias_is_optional(tf_run):
 
 
 def test_errors(tf_run):
-    with pytest.raises(ShapeError, match='hidden_size'):
+    with pytest.raises(SettingError, match='`hidden_size` must be an integer >= 1'):
         GRUCell(2, 0)
     cell = GRUCell(2, 3)
     with pytest.raises(UnknownOptionError, match='takes no attention'):
