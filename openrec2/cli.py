@@ -1,14 +1,18 @@
 """Command line of openrec2: ``python -m openrec2 train --model BPR --dataset ml-100k``.
 
-``train`` loads a named dataset split, trains a model with :class:`~openrec2.ModelTrainer`
-(early stopping on a validation metric by default), and prints a table of validation
-and test metrics for the model and for the most-popular baseline on the same split,
-followed by the run time and seconds per epoch. Test ranking excludes the training and
-validation items; validation ranking excludes the training items.
+``train`` runs :func:`openrec2.trainer.experiment.run_experiment`: it loads the data the
+model needs (interactions, item features, a knowledge graph or behaviour sequences),
+pretrains the model a spec names (ConvNCF from BPR), trains with
+:class:`~openrec2.ModelTrainer` (early stopping on a validation metric by default) and
+prints a table of validation and test metrics for the model and for the popularity
+baseline on the same split, followed by the run time and seconds per epoch. Model
+settings are given as ``--set key=value`` (repeatable), checked against the model's
+constructor. Test ranking excludes the training and validation items; validation
+ranking excludes the training items.
 
-``list`` prints the models and datasets ``train`` accepts. Models come from
-:mod:`openrec2.trainer.model_registry` (``register_model`` adds one); datasets from
-:data:`openrec2.datasets.registry.LOADERS`.
+``list`` prints the models (with what they train on and the settings ``--set`` takes)
+and the datasets. Models come from :mod:`openrec2.trainer.model_registry`
+(``register_model`` adds one); datasets from :mod:`openrec2.datasets.registry`.
 """
 
 from __future__ import annotations
@@ -16,18 +20,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from typing import Optional, Sequence, TextIO
 
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')  # before TensorFlow is first imported
 
-from openrec2.datasets.registry import LOADERS  # noqa: E402
-from openrec2.errors import OpenRecError, UnknownOptionError, scoped  # noqa: E402
+from openrec2.datasets.registry import KG_LOADERS, LOADERS, SEQUENCE_LOADERS  # noqa: E402
+from openrec2.errors import OpenRecError  # noqa: E402
 from openrec2.trainer.console import metrics_table  # noqa: E402
-from openrec2.trainer.model_registry import (DEFAULTABLE, MODELS, TrainSettings, epoch_schedule,  # noqa: E402
-                                             get_model_spec)
+from openrec2.trainer.model_registry import MODELS, describe_defaults, get_model_spec  # noqa: E402
 
-POPULARITY_ROW = 'MostPopular'
+_DATASETS_BY_KIND = {'knowledge_graph': KG_LOADERS, 'sequences': SEQUENCE_LOADERS}
 
 
 def _model_name(value: str) -> str:
@@ -43,14 +45,19 @@ def build_parser() -> argparse.ArgumentParser:
     """
     parser = argparse.ArgumentParser(prog='python -m openrec2', description='Train and evaluate recommenders.')
     commands = parser.add_subparsers(dest='command', required=True, metavar='{train,list}')
-    commands.add_parser('list', help='list the models and datasets')
+    commands.add_parser('list', help='list the models, their settings and the datasets')
     train = commands.add_parser('train', help='train a model on a dataset and print its metrics',
                                 description='Train a model, then print validation/test metrics next to the '
-                                            'most-popular baseline. Options left out take the model\'s defaults.')
+                                            'popularity baseline. Options left out take the model\'s defaults.')
     train.add_argument('--model', required=True, type=_model_name, choices=sorted(MODELS), help='model to train')
-    train.add_argument('--dataset', required=True, choices=sorted(LOADERS),
-                       help="dataset ('synthetic' needs no files)")
-    train.add_argument('--epochs', type=int, help='maximum training epochs (passes over the training positives)')
+    datasets = sorted(set(LOADERS) | set(KG_LOADERS) | set(SEQUENCE_LOADERS))
+    train.add_argument('--dataset', required=True, choices=datasets,
+                       help="dataset ('synthetic' needs no files); KTUP needs ml-100k or ml-1m-kg, DIEN "
+                            "amazon-beauty or ml-100k")
+    train.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', dest='model_settings',
+                       help='a model setting (repeatable), e.g. --set eps=0.5 --set cnn_channels=1,32,32,32,32; '
+                            '`list` shows the keys of each model')
+    train.add_argument('--epochs', type=int, help='maximum training epochs (KTUP: rounds of its rec/kg schedule)')
     train.add_argument('--batch-size', type=int, help='training batch size')
     train.add_argument('--lr', type=float, help='learning rate')
     train.add_argument('--dim', type=int, help='embedding size')
@@ -60,10 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
                                        'given); default: the loader\'s')
     train.add_argument('--split-seed', type=int, help='seed of the random split (default: the loader\'s)')
     train.add_argument('--data-home', help='data home (default $OPENREC2_DATA, then ~/.openrec2/datasets)')
-    train.add_argument('--eval-every', type=int, default=2, help='epochs between validation evaluations (default 2)')
-    train.add_argument('--early-stop', type=int, default=3, metavar='PATIENCE',
-                       help='stop after this many evaluations without improvement (0: off; default 3)')
-    train.add_argument('--early-stop-metric', help='validation metric to stop on (default NDCG@<smallest K>)')
+    train.add_argument('--eval-every', type=int, help='epochs between validation evaluations (default: the '
+                                                      'model\'s, mostly 2)')
+    train.add_argument('--early-stop', type=int, metavar='PATIENCE',
+                       help='stop after this many evaluations without improvement (0: off; default: the model\'s, '
+                            'mostly 3)')
+    train.add_argument('--early-stop-metric', help='validation metric to stop on (default NDCG@<smallest K>; AUC '
+                                                   'for DIEN)')
     train.add_argument('--topk', type=int, nargs='+', default=[10, 20], metavar='K',
                        help='cut-offs of the top-K metrics (default 10 20)')
     train.add_argument('--test-batch-size', type=int, default=1024, help='users per evaluation batch')
@@ -75,34 +85,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def ranking_evaluators(topk: Sequence[int]) -> list:
-    """The evaluators of the metrics table: Recall, NDCG, Precision, Hit, MRR at ``topk`` and AUC.
+def experiment_settings(args: argparse.Namespace):
+    """The :class:`~openrec2.trainer.experiment.ExperimentSettings` of parsed ``train`` arguments.
 
     Args:
-        topk: Cut-offs.
+        args: Parsed ``train`` arguments.
 
     Returns:
-        A list of evaluators.
+        The settings (``--set`` values parsed against the model's constructor).
+
+    Raises:
+        SettingError: A bad option or ``--set`` value.
     """
-    from openrec2.utils.evaluators import AUC, MRR, NDCG, HitRatio, Precision, Recall
-    ks = list(topk)
-    return [Recall(ks), NDCG(ks), Precision(ks), HitRatio(ks), MRR(ks), AUC()]
+    from openrec2.trainer.experiment import ExperimentSettings, owned_settings
+    from openrec2.trainer.model_settings import parse_model_settings
+    from openrec2.validation import check_int, check_learning_rate, check_non_negative
+    spec = get_model_spec(args.model)
+    for option in ('epochs', 'batch_size', 'dim', 'eval_every', 'test_batch_size', 'num_workers'):
+        check_int(getattr(args, option), f'--{option.replace("_", "-")}', 'openrec2', allow_none=True)
+    check_int(args.early_stop, '--early-stop', 'openrec2', minimum=0, allow_none=True)
+    check_learning_rate(args.lr, 'openrec2', name='--lr')
+    check_non_negative(args.l2_reg, '--l2', 'openrec2', allow_none=True)
+    settings = parse_model_settings(spec.recommender_class(), args.model_settings, owned_settings(spec))
+    return ExperimentSettings(
+        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, dim=args.dim, l2_reg=args.l2_reg,
+        eval_every=args.eval_every, patience=args.early_stop or None, early_stop=args.early_stop != 0,
+        early_stop_metric=args.early_stop_metric, topk=args.topk, seed=args.seed,
+        test_batch_size=args.test_batch_size, num_workers=args.num_workers, save_dir=args.save_dir,
+        split=args.split, split_seed=args.split_seed, data_home=args.data_home, model_settings=settings,
+        progress=args.progress, verbose=not args.quiet)
 
 
-def _load_split(args: argparse.Namespace):
-    from openrec2.datasets import load_dataset
-    options = {key: value for key, value in (('split', args.split), ('seed', args.split_seed),
-                                             ('data_home', args.data_home)) if value is not None}
-    return load_dataset(args.dataset, **options)
-
-
-def _settings(args: argparse.Namespace, spec) -> TrainSettings:
-    """Settings: CLI options, else the model's defaults, else TrainSettings'."""
-    base = TrainSettings()
-    chosen = {name: getattr(args, name) if getattr(args, name) is not None
-              else spec.defaults.get(name, getattr(base, name, None)) for name in DEFAULTABLE}
-    return TrainSettings(seed=args.seed, test_batch_size=args.test_batch_size, num_workers=args.num_workers,
-                         **chosen)
+def _check_stop_metric(args: argparse.Namespace, spec) -> None:
+    """Refuse an early-stopping metric the evaluations do not compute, before any training."""
+    from openrec2.errors import UnknownOptionError, scoped
+    if args.early_stop_metric is None or args.early_stop == 0:
+        return
+    ks = args.topk
+    names = ['AUC', 'LogLoss'] + [f'{m}@{k}' for m in ('Hit', 'NDCG') for k in ks]
+    if spec.data != 'sequences':
+        names = [f'{m}@{k}' for m in ('Recall', 'NDCG', 'Precision', 'Hit', 'MRR') for k in ks] + ['AUC']
+    if args.early_stop_metric not in names:
+        raise UnknownOptionError(scoped('openrec2', f'--early-stop-metric {args.early_stop_metric!r} is not '
+                                                    f'computed; choose one of {names}.'))
 
 
 def run_train(args: argparse.Namespace, out: TextIO) -> dict:
@@ -114,88 +139,87 @@ def run_train(args: argparse.Namespace, out: TextIO) -> dict:
 
     Returns:
         ``{'validation': {...}, 'test': {...}, 'popularity': {split: {...}}, 'history': TrainingHistory,
-        'seconds': total}``.
+        'seconds': total, 'result': ExperimentResult}``.
 
     Raises:
-        OpenRecError: Bad options or data (the message says what to change).
+        OpenRecError: Bad options or data, or a collapsed model (the message says what to change).
     """
-    from openrec2.model_trainer import ModelTrainer
-    from openrec2.trainer.baselines import popularity_scorer
-    from openrec2.utils.evaluators import evaluate_with_scorer
-    from openrec2.utils.samplers import EvaluationSampler
-
-    started = time.perf_counter()
+    from openrec2.trainer.experiment import run_experiment
     spec = get_model_spec(args.model)
-    settings = _settings(args, spec)
-    epochs = settings.epochs
-    evaluators = ranking_evaluators(args.topk)
-    keys = [key for evaluator in evaluators for key in evaluator.keys()]
-    stop_metric = args.early_stop_metric or f'NDCG@{min(args.topk)}'
-    if args.early_stop and stop_metric not in keys:
-        raise UnknownOptionError(scoped('openrec2', f'--early-stop-metric {stop_metric!r} is not computed; '
-                                                    f'choose one of {keys}.'))
-    for name, value in (('--epochs', epochs), ('--eval-every', args.eval_every)):
-        if value < 1:
-            raise UnknownOptionError(scoped('openrec2', f'{name} must be >= 1, got {value}.'))
+    _check_stop_metric(args, spec)
+    settings = experiment_settings(args)
+    result = run_experiment(spec.name, args.dataset, settings, log_stream=out)
+    print_report(result, out)
+    return {'validation': result.results.get('validation'), 'test': result.results['test'],
+            'popularity': result.baseline, 'history': result.history, 'seconds': result.seconds, 'result': result}
 
-    split = _load_split(args)
-    print(f'{split.name}: {split.max_user} users, {split.max_item} items; train {len(split.train):,}, '
-          f'validation {len(split.validation) if split.validation is not None else 0:,}, test {len(split.test):,} '
-          f'interactions\nsplit: {split.protocol}', file=out)
-    excluded_for_test = [split.train] + ([split.validation] if split.validation is not None else [])
-    eval_samplers = {'test': EvaluationSampler(split.test, settings.test_batch_size, excluded_for_test)}
-    if split.validation is not None:
-        eval_samplers = {'validation': EvaluationSampler(split.validation, settings.test_batch_size, [split.train]),
-                         **eval_samplers}
-    use_early_stop = bool(args.early_stop) and 'validation' in eval_samplers
 
-    model = spec.build(split, settings)
-    sampler = spec.make_sampler(split.train, settings)
-    try:
-        per_epoch = sampler.batches_per_epoch
-        trainer = ModelTrainer(model, save_dir=args.save_dir,
-                               early_stop_metric=stop_metric if use_early_stop else None,
-                               patience=max(1, args.early_stop), progress=args.progress, verbose=not args.quiet,
-                               log_stream=out)
-        validation_only = {k: v for k, v in eval_samplers.items() if k == 'validation'}
-        history = trainer.train(total_iter=epochs * per_epoch, eval_iter=args.eval_every * per_epoch,
-                                save_iter=per_epoch * args.eval_every if args.save_dir else None,
-                                train_sampler=sampler, eval_samplers=validation_only, evaluators=evaluators,
-                                objective_schedule=epoch_schedule(model, epochs, per_epoch))
-        eval_started = time.perf_counter()
-        results = trainer.evaluate(eval_samplers, evaluators)
-        final_eval_seconds = time.perf_counter() - eval_started
-    finally:
-        sampler.close()
-        model.close()
-    popular = {name: evaluate_with_scorer(popularity_scorer(split.train), es, evaluators)
-               for name, es in eval_samplers.items()}
+def print_report(result, out: TextIO) -> None:
+    """Print the metrics table, the robustness / KG lines, the settings and the run time.
 
+    Args:
+        result: An :class:`~openrec2.trainer.experiment.ExperimentResult`.
+        out: Output stream.
+    """
+    splits = [name for name in ('validation', 'test') if name in result.results]
+    keys = [key for key in result.results[splits[-1]] if '/' not in key]
     rows = []
-    for name in eval_samplers:
-        rows.append((f'{name} {spec.name}', results[name]))
-        rows.append((f'{name} {POPULARITY_ROW}', popular[name]))
-    total = time.perf_counter() - started
-    epochs_run = history.iterations_run / per_epoch
-    stop_text = (f'; early stopping on validation {stop_metric}, best at epoch '
-                 f'{history.best_iteration / per_epoch:.0f}' if use_early_stop and history.best_iteration else '')
+    for name in splits:
+        rows.append((f'{name} {result.model}', result.results[name]))
+        if name in result.baseline:
+            rows.append((f'{name} {result.baseline_name}', result.baseline[name]))
+    print(f'\n{result.dataset}: {result.protocol}', file=out)
     print('\n' + metrics_table(rows, keys, label='split / model'), file=out)
-    print(f'\n{spec.name} on {split.name}: {epochs_run:.0f} epochs of {per_epoch} batches of {settings.batch_size} '
-          f'(dim {settings.dim}, lr {settings.lr:g}, l2 {settings.l2_reg}){stop_text}', file=out)
-    print(f'runtime: {total:.1f} s total; training {history.train_seconds:.1f} s '
+    attacked = sorted({key.split('/')[0] for key in result.results['test'] if '/' in key})
+    if attacked:
+        from openrec2.trainer.model_settings import constructor_parameters
+        eps = result.model_settings.get('eps', constructor_parameters(get_model_spec(result.model).
+                                                                      recommender_class())['eps'].default)
+    for attack in attacked:
+        parts = []
+        for key in keys:
+            clean, hit = result.results['test'][key], result.results['test'].get(f'{attack}/{key}')
+            if hit is not None and key.startswith(('NDCG', 'Hit', 'Recall')):
+                change = f' ({(hit - clean) / clean:+.1%})' if clean else ''
+                parts.append(f'{key} {hit:.4f}{change}')
+        print(f'test under {attack} (eps {eps}): ' + '  '.join(parts), file=out)
+    if 'kg' in result.results:
+        accuracy = next(iter(result.results['kg'].values()))
+        print(f'knowledge graph: held-out triples ranked above corrupted tails {accuracy:.4f} (chance 0.5)', file=out)
+    if result.pretraining is not None:
+        pre = result.pretraining
+        metrics = ', '.join(f'{key} {pre.results["test"][key]:.4f}' for key in keys[:2])
+        print(f'pretrained from {pre.model}: {pre.epochs_run:.0f} epochs, test {metrics}', file=out)
+    stop = (f'; early stopping on validation {result.early_stop_metric}, best at epoch {result.best_epoch:.0f}'
+            if result.early_stop_metric and result.best_epoch is not None else '')
+    print(f'\n{result.model} on {result.dataset}: {result.epochs_run:.0f} epochs of {result.iterations_per_epoch} '
+          f'iterations{stop}', file=out)
+    print('settings: ' + ', '.join(f'{key}={value}' for key, value in result.model_settings.items()), file=out)
+    history = result.history
+    print(f'runtime: {result.seconds:.1f} s total; training {history.train_seconds:.1f} s '
           f'({history.seconds_per_epoch or 0:.2f} s per epoch); evaluation {history.eval_seconds:.1f} s during '
-          f'training, {final_eval_seconds:.2f} s for the final validation + test', file=out)
-    return {'validation': results.get('validation'), 'test': results['test'], 'popularity': popular,
-            'history': history, 'seconds': total}
+          f'training, {result.final_eval_seconds:.2f} s for the final evaluation', file=out)
 
 
 def _list(out: TextIO) -> None:
+    from openrec2.trainer.experiment import owned_settings
+    from openrec2.trainer.model_settings import settable_names
     print('models:', file=out)
     for name, spec in sorted(MODELS.items()):
-        print(f'  {name:<12} {spec.description}', file=out)
+        kinds = _DATASETS_BY_KIND.get(spec.data)
+        datasets = f' (datasets: {", ".join(sorted(kinds))})' if kinds else ''
+        print(f'  {name:<9} {spec.description}{datasets}', file=out)
+        print(f'  {"":<9} defaults {describe_defaults(spec)}', file=out)
+        try:
+            keys = settable_names(spec.recommender_class(), owned_settings(spec))
+        except ImportError:  # pragma: no cover - TensorFlow missing
+            keys = []
+        print(f'  {"":<9} --set keys: {", ".join(keys)}', file=out)
     print('datasets:', file=out)
-    for name in sorted(LOADERS):
-        print(f'  {name}', file=out)
+    for name in sorted(set(LOADERS) | set(KG_LOADERS) | set(SEQUENCE_LOADERS)):
+        extras = [kind for kind, loaders in (('knowledge graph', KG_LOADERS), ('sequences', SEQUENCE_LOADERS))
+                  if name in loaders]
+        print(f'  {name}' + (f' (also {", ".join(extras)})' if extras else ''), file=out)
 
 
 def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None) -> int:
@@ -206,17 +230,17 @@ def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None) -> 
         out: Stream of the report (default stdout).
 
     Returns:
-        Exit code: 0 on success, 2 on bad options or data (message on stderr).
-        argparse itself exits with code 2 for an unknown command, option, model or
-        dataset, listing the valid ones.
+        Exit code: 0 on success, 2 on bad options or data or a collapsed model (message
+        on stderr). argparse itself exits with code 2 for an unknown command, option,
+        model or dataset, listing the valid ones.
     """
     out = out if out is not None else sys.stdout
     args = build_parser().parse_args(argv)
+    import tensorflow.compat.v1 as tf
+    tf.get_logger().setLevel('ERROR')  # TensorFlow's deprecation notices are not ours to show
     if args.command == 'list':
         _list(out)
         return 0
-    import tensorflow.compat.v1 as tf
-    tf.get_logger().setLevel('ERROR')  # TensorFlow's deprecation notices are not ours to show
     try:
         run_train(args, out)
     except OpenRecError as error:

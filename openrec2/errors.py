@@ -62,6 +62,11 @@ class NaNLossError(TrainingError):
     """The training loss became NaN or infinite."""
 
 
+class CollapsedScoresError(TrainingError):
+    """A trained model scores every item the same: its ranking is only the tie-breaking
+    order, so its metrics are not reported as a result."""
+
+
 class CheckpointError(OpenRecError, RuntimeError):
     """A checkpoint cannot be written or read."""
 

@@ -7,9 +7,12 @@ when the loss or the parameters stop being finite (keeping the last good checkpo
 alternates several training objectives on a schedule, and returns a
 :class:`~openrec2.trainer.history.TrainingHistory`.
 
-Evaluation goes through :func:`openrec2.utils.evaluators.evaluate_with_scorer`: full
-ranking scores every item with ``model.serve_all_items``; sampled ranking scores the
-sampler's (user, candidate item) pairs with ``model.serve``.
+Evaluation goes through :mod:`openrec2.trainer.evaluations` and
+:func:`openrec2.utils.evaluators.evaluate_with_scorer`: full ranking scores every item
+with ``model.serve_all_items``; sampled ranking and labelled examples score the
+sampler's rows with ``model.serve``; evaluation objects (adversarial attacks,
+knowledge-graph triples) run their own protocol. Every model trains here: the models
+declare graphs, objectives and default schedules, never a loop.
 
 :class:`ImplicitModelTrainer` keeps the legacy OpenRec signature and runs on top of
 :class:`ModelTrainer` (one training loop).
@@ -26,16 +29,18 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Optional, TextIO, Union
 
-import numpy as np
-
 from openrec2.errors import MissingInputError, NaNLossError, UnknownOptionError, scoped
 from openrec2.trainer.console import Console, format_metrics, format_value
 from openrec2.trainer.early_stopping import EarlyStopping
+from openrec2.trainer.evaluations import evaluate_split, name_eval_samplers, spread_text
 from openrec2.trainer.history import TrainingHistory
 from openrec2.trainer.progress import ProgressBar
 from openrec2.trainer.schedule import ObjectiveSchedule
-from openrec2.utils.evaluators import MetricResults, evaluate_with_scorer
+from openrec2.utils.evaluators import MetricResults
 from openrec2.utils.samplers import EvaluationSampler
+from openrec2.validation import check_int
+
+__all__ = ['ImplicitModelTrainer', 'ModelTrainer', 'TRAINING_LOSS_METRIC', 'name_eval_samplers']
 
 _SCOPE = 'ModelTrainer'
 #: Early-stopping metric that means "the mean training loss of each evaluation window".
@@ -43,38 +48,25 @@ TRAINING_LOSS_METRIC = 'loss'
 _BEST_PREFIX = 'best'
 
 
-def name_eval_samplers(eval_samplers: Union[Mapping[str, Any], Sequence[Any]]) -> dict[str, Any]:
-    """Give each evaluation sampler a name.
-
-    Args:
-        eval_samplers: ``{name: sampler}``, or a list of samplers named after the last
-            part of their dataset name (``'ml-100k/validation'`` -> ``'validation'``),
-            made unique with a suffix when two coincide.
-
-    Returns:
-        ``{name: sampler}`` in the given order.
-    """
-    if isinstance(eval_samplers, Mapping):
-        return dict(eval_samplers)
-    named: dict[str, Any] = {}
-    for index, sampler in enumerate(eval_samplers):
-        dataset = getattr(sampler, 'dataset', None)
-        base = str(getattr(dataset, 'name', '') or f'eval{index}').split('/')[-1]
-        name, suffix = base, 2
-        while name in named:
-            name, suffix = f'{base}_{suffix}', suffix + 1
-        named[name] = sampler
-    return named
-
-
 class ModelTrainer:
     """Train a recommender from a sampler, evaluating and checkpointing on the way.
 
     Multi-objective training: pass ``train_sampler`` as ``{objective: sampler}`` and
-    ``objective_schedule=[(objective, num_iters), ...]`` to :meth:`train`; the schedule
-    is cycled over the run (KTUP: ``[('rec', 1), ('kg', 1)]``). With a dict and no
-    schedule every objective of the dict trains one step in turn; with one sampler and
-    a schedule every objective draws from that sampler.
+    optionally ``objective_schedule=[(objective, num_iters), ...]`` to :meth:`train`; a
+    list is cycled over the run (KTUP: ``[('rec', 1), ('kg', 1)]``), an
+    :class:`~openrec2.trainer.schedule.ObjectiveSchedule` may also be one-way (AMR).
+    Without a schedule the model's own ``default_schedule`` is followed (KTUP's rounds
+    of ``train_rec_step`` rec epochs and ``train_kg_step`` kg epochs, AMR's BPR then
+    adversarial epochs); for a model without one, every objective of a dict trains one
+    step in turn, and one sampler trains the default objective. With one sampler and a
+    schedule every objective draws from that sampler.
+
+    Evaluation: each split of ``eval_samplers`` may be an evaluation sampler (full or
+    sampled ranking, labelled examples), an evaluation object (adversarial attacks,
+    knowledge-graph triples) or a list of them (see :mod:`openrec2.trainer.evaluations`).
+    A split whose scores are the same for every item (a collapsed model) is reported
+    with a warning, marked ``collapsed`` in the history and never counts as an
+    improvement for early stopping.
 
     Early stopping: ``early_stop_metric='NDCG@10'`` is read from the evaluations of
     ``early_stop_split`` (default: the first evaluation sampler); ``'loss'`` uses the
@@ -82,6 +74,8 @@ class ModelTrainer:
     without improvement training stops; at the end (stopped or not) the best
     checkpoint is restored, so the model serves its best-evaluated state. Higher is
     better unless the metric is loss-like (``loss``, ``MSE``, ``RMSE``, ``LogLoss``).
+    With a one-way schedule only the evaluations of its last phase count (AMR's best
+    model is an adversarially trained one).
 
     Checkpoints: every ``save_iter`` iterations to ``save_dir`` as
     ``model.ckpt-<iteration>`` (the model's saver keeps the last 5); the best
@@ -125,36 +119,27 @@ class ModelTrainer:
             EarlyStopping(early_stop_metric, patience, higher_is_better)
 
     # ================================================================ evaluation
-    def evaluate(self, eval_samplers: Union[Mapping[str, EvaluationSampler], Sequence[EvaluationSampler]],
+    def evaluate(self, eval_samplers: Union[Mapping[str, Any], Sequence[Any]],
                  evaluators: Optional[Sequence] = None) -> dict[str, MetricResults]:
-        """Evaluate the model on evaluation samplers.
+        """Evaluate the model on evaluation splits.
 
         Args:
-            eval_samplers: ``{name: EvaluationSampler}`` or a list (see
-                :func:`name_eval_samplers`).
-            evaluators: Ranking evaluators; None or empty uses the default set.
+            eval_samplers: ``{name: spec}`` or a list of specs, each an evaluation
+                sampler, an evaluation object or a list of them (see
+                :mod:`openrec2.trainer.evaluations`).
+            evaluators: Evaluators; None or empty uses the default set.
 
         Returns:
-            ``{split name: MetricResults}``.
-
-        Raises:
-            NaNLossError: The model's parameters are not finite.
+            ``{split name: MetricResults}`` (``results.collapsed`` says whether the
+            model's scores were constant).
         """
-        return {name: self._evaluate_one(sampler, evaluators)
-                for name, sampler in name_eval_samplers(eval_samplers).items()}
-
-    def _evaluate_one(self, sampler: EvaluationSampler, evaluators: Optional[Sequence]) -> MetricResults:
-        if sampler.sampled:
-            score_fn = self.model.serve
-        else:
-            def score_fn(batch: dict) -> np.ndarray:
-                return self.model.serve_all_items(batch['user_id'])
-        return evaluate_with_scorer(score_fn, sampler, list(evaluators) if evaluators else None)
+        return {name: evaluate_split(self.model, spec, evaluators)
+                for name, spec in name_eval_samplers(eval_samplers).items()}
 
     # ================================================================== training
     def train(self, total_iter: int, eval_iter: Optional[int], save_iter: Optional[int], train_sampler,
               start_iter: int = 0,
-              eval_samplers: Union[Mapping[str, EvaluationSampler], Sequence[EvaluationSampler]] = (),
+              eval_samplers: Union[Mapping[str, Any], Sequence[Any]] = (),
               evaluators: Sequence = (),
               objective_schedule: Optional[Sequence[tuple[str, int]]] = None) -> TrainingHistory:
         """Train from iteration ``start_iter`` up to ``total_iter``.
@@ -169,9 +154,15 @@ class ModelTrainer:
             save_iter: Iterations between checkpoints (None or 0: none; needs ``save_dir``).
             train_sampler: A sampler, or ``{objective name: sampler}``.
             start_iter: Iteration to start from (e.g. of a loaded checkpoint).
-            eval_samplers: Evaluation samplers, a list or ``{name: sampler}``.
-            evaluators: Ranking evaluators (empty: the default set when evaluating).
-            objective_schedule: ``[(objective name, num_iters), ...]`` cycled over the run.
+            eval_samplers: Evaluation splits, a list or ``{name: spec}`` (samplers,
+                evaluation objects such as
+                :class:`~openrec2.trainer.adversarial_evaluation.AdversarialEvaluation`,
+                or lists of them; see :mod:`openrec2.trainer.evaluations`).
+            evaluators: Evaluators (empty: the default set when evaluating).
+            objective_schedule: ``[(objective name, num_iters), ...]`` cycled over the run,
+                or an :class:`~openrec2.trainer.schedule.ObjectiveSchedule` (one-way
+                schedules too); None: the model's ``default_schedule`` (AMR's BPR then
+                adversarial epochs, KTUP's rec / kg rounds), else its default objective.
 
         Returns:
             The :class:`~openrec2.trainer.history.TrainingHistory`.
@@ -189,9 +180,11 @@ class ModelTrainer:
         named_evals = name_eval_samplers(eval_samplers)
         stopper = self._make_stopper(named_evals)
         first_sampler = samplers[schedule.objective_at(start_iter)]
-        # An epoch is defined when one sampler feeds every objective (several objectives may share it).
+        # An epoch is one pass of the sampler when one sampler feeds every objective (several
+        # objectives may share it), else one round of a cycled schedule (KTUP's rec + kg epochs).
         single = len({id(sampler) for sampler in samplers.values()}) == 1
-        batches_per_epoch = getattr(first_sampler, 'batches_per_epoch', None) if single else None
+        batches_per_epoch = (getattr(first_sampler, 'batches_per_epoch', None) if single
+                             else schedule.period if schedule.cycle else None)
         history = TrainingHistory(start_iter, batches_per_epoch)
         run = _Run(self, history, schedule, samplers, named_evals, evaluators, stopper, total_iter, eval_iter,
                    save_iter, start_iter)
@@ -200,15 +193,10 @@ class ModelTrainer:
     # ------------------------------------------------------------------ checks
     @staticmethod
     def _check_counts(total_iter, eval_iter, save_iter, start_iter) -> None:
-        for name, value, minimum, optional in (('total_iter', total_iter, 0, False),
-                                               ('start_iter', start_iter, 0, False),
-                                               ('eval_iter', eval_iter, 0, True),
-                                               ('save_iter', save_iter, 0, True)):
-            if optional and value is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-                raise UnknownOptionError(scoped(_SCOPE, f'{name} must be an integer >= {minimum}'
-                                                        f'{" or None" if optional else ""}, got {value!r}.'))
+        check_int(total_iter, 'total_iter', _SCOPE, minimum=0)
+        check_int(start_iter, 'start_iter', _SCOPE, minimum=0)
+        check_int(eval_iter, 'eval_iter', _SCOPE, minimum=0, allow_none=True)
+        check_int(save_iter, 'save_iter', _SCOPE, minimum=0, allow_none=True)
         if start_iter > total_iter:
             raise UnknownOptionError(scoped(_SCOPE, f'start_iter ({start_iter}) is after total_iter '
                                                     f'({total_iter}); total_iter is the iteration to stop at.'))
@@ -216,20 +204,31 @@ class ModelTrainer:
     def _resolve_samplers(self, train_sampler, objective_schedule) -> tuple[ObjectiveSchedule, dict]:
         """The schedule and a sampler per scheduled objective."""
         objectives = self.model.objectives
+        if train_sampler is None:
+            raise MissingInputError(scoped(_SCOPE, 'train_sampler is None; pass a sampler (e.g. '
+                                                   'PairwiseSampler(train, batch_size)) or {objective: sampler}.'))
         if isinstance(train_sampler, Mapping):
             unknown = [name for name in train_sampler if name not in objectives]
             if unknown:
                 raise UnknownOptionError(scoped(_SCOPE, f'train_sampler names objective(s) {unknown}; the model '
                                                         f'has {objectives}.'))
-            steps = objective_schedule or [(name, 1) for name in train_sampler]
-            schedule = ObjectiveSchedule(steps, objectives)
-            missing = [name for name in schedule.objectives if name not in train_sampler]
-            if missing:
-                raise MissingInputError(scoped(_SCOPE, f'objective_schedule trains {missing} but train_sampler '
-                                                       f'has samplers only for {list(train_sampler)}.'))
-            return schedule, {name: train_sampler[name] for name in schedule.objectives}
-        schedule = ObjectiveSchedule(objective_schedule or [(self.model.default_objective, 1)], objectives)
-        return schedule, {name: train_sampler for name in schedule.objectives}
+            by_objective = dict(train_sampler)
+        else:
+            by_objective = {name: train_sampler for name in objectives}
+        if objective_schedule is None:
+            per_epoch = {name: getattr(sampler, 'batches_per_epoch', 1) for name, sampler in by_objective.items()}
+            phases = self.model.default_schedule(per_epoch)
+            if phases is not None:
+                objective_schedule = ObjectiveSchedule(phases, objectives, cycle=self.model.schedule_cycles)
+        if objective_schedule is None:
+            objective_schedule = ([(name, 1) for name in train_sampler] if isinstance(train_sampler, Mapping)
+                                  else [(self.model.default_objective, 1)])
+        schedule = ObjectiveSchedule.coerce(objective_schedule, objectives)
+        missing = [name for name in schedule.objectives if name not in by_objective]
+        if missing:
+            raise MissingInputError(scoped(_SCOPE, f'objective_schedule trains {missing} but train_sampler '
+                                                   f'has samplers only for {list(by_objective)}.'))
+        return schedule, {name: by_objective[name] for name in schedule.objectives}
 
     def _make_stopper(self, named_evals: dict) -> Optional[EarlyStopping]:
         if self.early_stop_metric is None:
@@ -331,15 +330,20 @@ class _Run:
             raise self._nan_error(iteration, 'a model parameter is NaN or inf')
         window_losses = self._flush_window(iteration)
         results = {}
-        for name, sampler in self.named_evals.items():
+        for name, spec in self.named_evals.items():
             started = time.perf_counter()
-            results[name] = self.trainer._evaluate_one(sampler, self.evaluators)
+            results[name] = evaluate_split(self.model, spec, self.evaluators)
             seconds = time.perf_counter() - started
             self.history.eval_seconds += seconds
             self.history.add_evaluation(iteration, name, results[name], seconds)
+            if results[name].collapsed:
+                self.console.warn(f'{name}: the scores of {type(self.model).__name__} are the same for every item '
+                                  f'({spread_text(results[name])}); its ranking is only the tie-breaking order, '
+                                  'so these metrics are not the model\'s.')
         stop = False
         improved = False
-        if self.stopper is not None:
+        # A one-way schedule (AMR) is watched only in its last phase: its best state is one of that phase.
+        if self.stopper is not None and self.schedule.in_final_phase(iteration - 1):
             value = self._stop_value(window_losses, results)
             improved = self.stopper.update(value, iteration)
             if improved:
@@ -387,7 +391,8 @@ class _Run:
         if self.stopper.metric not in metrics:
             raise UnknownOptionError(scoped(_SCOPE, f'early_stop_metric {self.stopper.metric!r} is not computed; '
                                                     f'the evaluators give {sorted(metrics)}.'))
-        return metrics[self.stopper.metric]
+        # Metrics of collapsed (constant) scores never count as an improvement.
+        return float('nan') if metrics.collapsed else metrics[self.stopper.metric]
 
     # ------------------------------------------------------------------ checkpoints
     def _save_periodic(self, iteration: int, checked: bool = False) -> None:

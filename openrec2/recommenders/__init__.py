@@ -2,8 +2,8 @@
 
 from openrec2.recommenders.amr import AMR
 from openrec2.recommenders.bpr import BPR
-from openrec2.recommenders.dien import DIEN
 from openrec2.recommenders.convncf import ConvNCF
+from openrec2.recommenders.dien import DIEN
 from openrec2.recommenders.ktup import KTUP
 from openrec2.recommenders.matrix_factorization import MatrixFactorization
 from openrec2.recommenders.pmf import PMF

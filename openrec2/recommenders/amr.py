@@ -8,8 +8,8 @@ adds ``l_adv`` times the BPR loss under an FGSM perturbation of the item feature
     L_AMR = L_BPR(f) + l_adv * L_BPR(f + delta_adv),
     delta_adv,i = eps * g_i / ||g_i||,  g = dL_BPR/d f at zero perturbation (per item).
 
-The MSAP evaluation attack follows Anelli et al. (FLAIRS 2021); see
-:class:`~openrec2.recommenders.vbpr.VBPR`.
+The clean / FGSM / MSAP robustness evaluation (MSAP after Anelli et al., FLAIRS 2021)
+is :class:`~openrec2.trainer.adversarial_evaluation.AdversarialEvaluation`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from typing import Dict, Mapping, Optional
 import numpy as np
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import UnknownOptionError, scoped
-from openrec2.modules.adversarial_perturbation import fgsm_perturbation
+from openrec2.modules import fgsm_perturbation
 from openrec2.recommenders.vbpr import VBPR
+from openrec2.validation import check_bool, check_int, check_non_negative
 
 
 class AMR(VBPR):
@@ -30,9 +30,10 @@ class AMR(VBPR):
     Two objectives: ``'bpr'`` (the VBPR loss) and ``'adversarial'`` (the VBPR loss plus
     ``l_adv`` times the BPR loss of the same batch with FGSM-perturbed features; the
     perturbation is a constant for the optimiser). Each objective has its own
-    optimiser state. :meth:`objective_for_epoch` gives the schedule: ``'bpr'`` for the
-    first ``epochs - adversarial_epochs`` epochs, then ``'adversarial'``; :meth:`fit`
-    follows it, and any trainer that picks the objective by name can too.
+    optimiser state. :meth:`default_schedule` is the one-way schedule
+    :class:`~openrec2.ModelTrainer` follows: ``'bpr'`` for the first ``epochs -
+    adversarial_epochs`` epochs, then ``'adversarial'`` (for as long as training goes
+    on; early stopping watches only this phase).
 
     The training FGSM perturbs the batch's positive and negative items (the original
     AMR); ``perturb_negative=False`` perturbs the positives only (as Elliot does). A
@@ -51,30 +52,25 @@ class AMR(VBPR):
         perturb_negative: Perturb the negative items' features too.
         **kwargs: The other arguments of :class:`~openrec2.recommenders.vbpr.VBPR`
             (``factors``, ``factors_d``, ``lr``, ``l_w``, ``l_b``, ``l_e``, ``eps``,
-            ``eps_iter``, ``nb_iter``, ``epochs``, ``eval_perturbations``, ...).
+            ``eps_iter``, ``nb_iter``, ``epochs``, ...).
 
     Raises:
-        UnknownOptionError: ``l_adv`` < 0 or ``adversarial_epochs`` outside
-            ``[0, epochs]``; and the errors of VBPR.
+        SettingError: ``l_adv`` < 0 or ``adversarial_epochs`` outside ``[0, epochs]``;
+            and the errors of VBPR.
     """
 
     objective_names = ("bpr", "adversarial")
+    schedule_cycles = False
 
     def __init__(self, batch_size: int, max_user: int, max_item: int, item_features, l_adv: float = 0.3,
                  adversarial_epochs: Optional[int] = None, perturb_negative: bool = True, **kwargs):
         name = kwargs.get("scope") or "amr"
-        epochs = kwargs.get("epochs", 30)
-        if adversarial_epochs is None:
-            adversarial_epochs = round(2 * epochs / 3)
-        if not float(l_adv) >= 0.0:
-            raise UnknownOptionError(scoped(name, f"`l_adv` must be >= 0, got {l_adv!r}."))
-        if (isinstance(adversarial_epochs, bool) or not isinstance(adversarial_epochs, (int, np.integer))
-                or not 0 <= adversarial_epochs <= epochs):
-            raise UnknownOptionError(scoped(name, (
-                f"`adversarial_epochs` must be an integer in [0, epochs={epochs}], got {adversarial_epochs!r}.")))
-        self.l_adv = float(l_adv)
-        self.adversarial_epochs = int(adversarial_epochs)
-        self.perturb_negative = bool(perturb_negative)
+        epochs = check_int(kwargs.get("epochs", 30), "epochs", name)
+        self.l_adv = check_non_negative(l_adv, "l_adv", name)
+        self.adversarial_epochs = check_int(round(2 * epochs / 3) if adversarial_epochs is None
+                                            else adversarial_epochs, "adversarial_epochs", name, minimum=0,
+                                            maximum=epochs)
+        self.perturb_negative = check_bool(perturb_negative, "perturb_negative", name)
         kwargs.setdefault("epochs", epochs)
         super().__init__(batch_size, max_user, max_item, item_features, **kwargs)
 
@@ -116,15 +112,18 @@ class AMR(VBPR):
                    "adversarial_bpr_loss": self._get_module("adversarial_interaction", True).get_loss()}
         return self.sess.run(fetches, self._feed_dict(batch, ["user_id", "p_item_id", "n_item_id"], train=True))
 
-    def objective_for_epoch(self, epoch: int, epochs: Optional[int] = None) -> str:
-        """``'bpr'`` before the last ``adversarial_epochs`` epochs, ``'adversarial'`` in them.
+    def default_schedule(self, batches_per_epoch: Mapping[str, int]) -> list:
+        """``'bpr'`` for ``epochs - adversarial_epochs`` epochs, then ``'adversarial'``.
+
+        The schedule is one-way (:attr:`schedule_cycles` is False): the adversarial phase
+        goes on for as long as training does.
 
         Args:
-            epoch: 0-based epoch index.
-            epochs: Total epochs (default :attr:`epochs`).
+            batches_per_epoch: ``{objective: batches per epoch}`` of the training sampler.
 
         Returns:
-            The objective name.
+            ``[('bpr', iterations), ('adversarial', iterations)]``, empty phases left out.
         """
-        epochs = self.epochs if epochs is None else int(epochs)
-        return "adversarial" if epoch >= epochs - self.adversarial_epochs else "bpr"
+        phases = [("bpr", (self.epochs - self.adversarial_epochs) * batches_per_epoch["bpr"]),
+                  ("adversarial", self.adversarial_epochs * batches_per_epoch["adversarial"])]
+        return [(name, count) for name, count in phases if count > 0]

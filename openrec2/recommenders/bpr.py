@@ -7,7 +7,7 @@ trained on (user, positive item, negative item) triples with the pairwise log lo
 
 from __future__ import annotations
 
-from openrec2.modules.interactions.pairwise_log import PairwiseLog
+from openrec2.modules.interactions import PairwiseLog
 from openrec2.recommenders.matrix_factorization import MatrixFactorization
 
 
@@ -32,6 +32,7 @@ class BPR(MatrixFactorization):
         seed: Graph-level seed.
     """
 
+    training_sampler = "PairwiseSampler"
     training_item_inputs = ["p_item_id", "n_item_id"]
 
     def _build_training_interaction(self):

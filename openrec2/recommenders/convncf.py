@@ -15,15 +15,29 @@ from typing import Mapping, Optional, Sequence
 import numpy as np
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import MissingInputError, UnknownOptionError, VariableSharingError, scoped
-from openrec2.modules.extractions.latent_factor import LatentFactor
-from openrec2.modules.interactions.cnn_geometry import tower_sizes
-from openrec2.modules.interactions.outer_product_cnn import DEFAULT_BLOCK_PAIRS, OuterProductCNN
-from openrec2.modules.interactions.score_pairwise_log import ScorePairwiseLog
-from openrec2.modules.norm_penalty import norm_penalty
+from openrec2.errors import (
+    MissingInputError,
+    UnknownOptionError,
+    VariableSharingError,
+    scoped,
+)
+from openrec2.modules import norm_penalty
+from openrec2.modules.extractions import LatentFactor
+from openrec2.modules.interactions import (
+    DEFAULT_BLOCK_PAIRS,
+    OuterProductCNN,
+    ScorePairwiseLog,
+    tower_sizes,
+)
 from openrec2.recommenders.id_inputs import IdInputs
 from openrec2.recommenders.pretrained import read_pretrained_tables
 from openrec2.recommenders.recommender import Recommender
+from openrec2.validation import (
+    check_choice,
+    check_int,
+    check_number_list,
+    check_probability,
+)
 
 TRAIN_METHODS = ("no_pretrain", "after_pretrain")
 #: Names (under the model scope) of the embedding tables, as BPR names them too.
@@ -80,8 +94,9 @@ class ConvNCF(IdInputs, Recommender):
         seed: Graph-level seed.
 
     Raises:
-        UnknownOptionError: unknown ``train_method``, ``reg_weights`` not two numbers,
-            ``l2_reg`` given, or a bad ``dropout_prob``.
+        SettingError: unknown ``train_method``, ``reg_weights`` not two numbers >= 0, a
+            bad ``dropout_prob`` or block size.
+        UnknownOptionError: ``l2_reg`` given.
         MissingInputError: ``after_pretrain`` without ``pre_model_path``.
         CheckpointError: no usable checkpoint at ``pre_model_path``.
         ShapeError: a CNN tower that does not reach 1x1 (names the layer and sizes), or
@@ -89,6 +104,7 @@ class ConvNCF(IdInputs, Recommender):
         VariableSharingError: ``init_dict`` and ``after_pretrain`` both set a table.
     """
 
+    training_sampler = "PairwiseSampler"
     def __init__(self, batch_size: int, max_user: int, max_item: int, embedding_size: int = 64,
                  cnn_channels: Sequence[int] = (1, 32, 32, 32, 32),
                  cnn_kernels: Sequence[int] = (4, 4, 2, 2), cnn_strides: Sequence[int] = (4, 4, 2, 2),
@@ -100,23 +116,18 @@ class ConvNCF(IdInputs, Recommender):
                  init_dict: Optional[Mapping[str, np.ndarray]] = None,
                  sess_config: Optional[tf.ConfigProto] = None, seed: Optional[int] = None):
         scope = "conv_ncf"
-        if train_method not in TRAIN_METHODS:
-            raise UnknownOptionError(scoped(scope, (
-                f"unknown train_method {train_method!r}; use one of {list(TRAIN_METHODS)}.")))
+        check_choice(train_method, "train_method", scope, TRAIN_METHODS)
         if l2_reg is not None:
             raise UnknownOptionError(scoped(scope, (
                 "ConvNCF regularises with `reg_weights` [embeddings, conv/prediction]; leave l2_reg=None.")))
-        reg_weights = list(reg_weights)
-        if len(reg_weights) != 2 or any(not isinstance(w, (int, float)) or w < 0 for w in reg_weights):
-            raise UnknownOptionError(scoped(scope, (
-                f"`reg_weights` must be two non-negative numbers [embeddings, conv/prediction], got {reg_weights!r}.")))
-        self._embedding_size = int(embedding_size)
+        self._reg_weights = check_number_list(reg_weights, "reg_weights", scope, minimum=0.0, length=2)
+        self._embedding_size = check_int(embedding_size, "embedding_size", scope)
         tower_sizes(self._embedding_size, cnn_channels, cnn_kernels, cnn_strides, scope)  # fail early
         self._cnn = dict(cnn_channels=list(cnn_channels), cnn_kernels=list(cnn_kernels),
                          cnn_strides=list(cnn_strides))
-        self._dropout_prob = dropout_prob
-        self._reg_weights = [float(w) for w in reg_weights]
-        self._blocks = dict(block_users=block_users, block_items=block_items, block_pairs=block_pairs)
+        self._dropout_prob = check_probability(dropout_prob, "dropout_prob", scope)
+        self._blocks = {name: check_int(value, name, scope) for name, value in (
+            ("block_users", block_users), ("block_items", block_items), ("block_pairs", block_pairs))}
         self._train_method = train_method
         init_dict = dict(init_dict or {})
         if train_method == "after_pretrain":

@@ -19,13 +19,25 @@ from typing import Optional, Sequence
 import numpy as np
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import MissingInputError, ShapeError, UnknownOptionError, scoped
-from openrec2.modules.extractions.attribute_embedding import AttributeEmbedding
-from openrec2.modules.extractions.interest_evolving import GRU_TYPES, InterestEvolvingLayer
-from openrec2.modules.extractions.interest_extractor import InterestExtractorNetwork
-from openrec2.modules.extractions.latent_factor import LatentFactor
-from openrec2.modules.interactions.ctr_head import CTRHead
+from openrec2.errors import MissingInputError, scoped
+from openrec2.modules.extractions import (
+    GRU_TYPES,
+    AttributeEmbedding,
+    InterestEvolvingLayer,
+    InterestExtractorNetwork,
+    LatentFactor,
+)
+from openrec2.modules.interactions import CTRHead
 from openrec2.recommenders.recommender import Recommender
+from openrec2.utils.item_features import load_item_features
+from openrec2.validation import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_int_list,
+    check_non_negative,
+    check_probability,
+)
 
 #: Sequence inputs of the model (the behaviour-sequence samplers' batch keys).
 SEQUENCE_INPUTS = ('item_seq', 'item_seq_len')
@@ -67,8 +79,9 @@ class DIEN(Recommender):
         seed: Graph-level seed.
 
     Raises:
-        UnknownOptionError: Unknown ``gru_type`` or a negative ``alpha``.
-        ShapeError: ``item_features`` rows differ from ``max_item``, or bad sizes.
+        SettingError: Unknown ``gru_type``, a negative ``alpha`` or a bad size.
+        ShapeError: ``item_features`` is not ``[max_item, F]``.
+        DTypeError / DataError: ``item_features`` is not numeric or not finite.
     """
 
     def __init__(self, batch_size: int, max_user: int, max_item: int, item_features: Optional[np.ndarray] = None,
@@ -79,27 +92,17 @@ class DIEN(Recommender):
                  l2_reg: Optional[float] = None, opt='Adam', lr: Optional[float] = None, init_dict=None,
                  sess_config=None, seed: Optional[int] = None):
         scope = 'dien'
-        if gru_type not in GRU_TYPES:
-            raise UnknownOptionError(scoped(scope, f'unknown gru_type {gru_type!r}; valid: {list(GRU_TYPES)}.'))
-        if float(alpha) < 0:
-            raise UnknownOptionError(scoped(scope, f'alpha weighs the auxiliary loss and must be >= 0, got {alpha!r}.'))
-        for what, value in (('max_seq_length', max_seq_length), ('embedding_size', embedding_size)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-                raise ShapeError(scoped(scope, f'`{what}` must be a positive integer, got {value!r}.'))
+        self._gru_type = check_choice(gru_type, 'gru_type', scope, GRU_TYPES)
+        self._alpha = check_non_negative(alpha, 'alpha', scope)
+        self._max_seq_length = check_int(max_seq_length, 'max_seq_length', scope)
+        self._embedding_size = check_int(embedding_size, 'embedding_size', scope)
+        self._mlp_hidden_size = check_int_list(mlp_hidden_size, 'mlp_hidden_size', scope)
+        self._attention_mlp_size = check_int_list(attention_mlp_size, 'attention_mlp_size', scope)
+        self._dropout_prob = check_probability(dropout_prob, 'dropout_prob', scope)
+        self._use_history = check_bool(use_history, 'use_history', scope)
         if item_features is not None:
-            item_features = np.asarray(item_features)
-            if item_features.ndim != 2 or item_features.shape[0] != max_item:
-                raise ShapeError(scoped(scope, (
-                    f'item_features must be [max_item={max_item}, F], got shape {item_features.shape}.')))
+            item_features = load_item_features(item_features, check_int(max_item, 'max_item', scope), scope)
         self._item_features = item_features
-        self._max_seq_length = int(max_seq_length)
-        self._embedding_size = int(embedding_size)
-        self._mlp_hidden_size = list(mlp_hidden_size)
-        self._dropout_prob = dropout_prob
-        self._gru_type = gru_type
-        self._alpha = float(alpha)
-        self._use_history = bool(use_history)
-        self._attention_mlp_size = list(attention_mlp_size)
         super().__init__(batch_size=batch_size, max_user=max_user, max_item=max_item,
                          test_batch_size=test_batch_size, l2_reg=l2_reg, opt=opt, lr=lr, init_dict=init_dict,
                          sess_config=sess_config, seed=seed)

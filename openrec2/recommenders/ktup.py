@@ -18,24 +18,30 @@ Two parts share entity, relation and item tables:
   (loss ``'kg'``).
 
 Training alternates ``train_rec_step`` epochs of ``'rec'`` and ``train_kg_step`` epochs
-of ``'kg'`` (:meth:`KTUP.train_alternately`, or a trainer's objective schedule).
+of ``'kg'``: :meth:`KTUP.default_schedule`, which :class:`~openrec2.ModelTrainer` follows
+(``train_sampler={'rec': pairwise sampler, 'kg': KGSampler}``). The knowledge-graph
+part is evaluated by :class:`~openrec2.trainer.kg_evaluation.KGTailEvaluation`.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Optional
 
 import numpy as np
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import ShapeError, UnknownOptionError, scoped
-from openrec2.modules.extractions.latent_factor import LatentFactor
-from openrec2.modules.interactions.transh_margin import TransHMargin
-from openrec2.modules.interactions.tup import DEFAULT_PAIRS_PER_CHUNK, TUP
-from openrec2.modules.transh import translation_distance
+from openrec2.errors import SettingError, ShapeError, scoped
+from openrec2.modules import translation_distance
+from openrec2.modules.extractions import LatentFactor
+from openrec2.modules.interactions import DEFAULT_PAIRS_PER_CHUNK, TUP, TransHMargin
 from openrec2.recommenders.id_inputs import IdInputs
 from openrec2.recommenders.recommender import Recommender
-from openrec2.utils.samplers.kg_sampler import corrupt_tails
+from openrec2.validation import (
+    check_bool,
+    check_int,
+    check_non_negative,
+    check_positive,
+)
 
 REC_OBJECTIVE = "rec"
 KG_OBJECTIVE = "kg"
@@ -68,8 +74,8 @@ class KTUP(IdInputs, Recommender):
         margin: Margin of the KG hinge loss.
         kg_weight: Weight of the KG loss.
         align_weight: Weight of the item/entity alignment term of the ``'rec'`` loss.
-        train_rec_step: Recommendation epochs per round of :meth:`train_alternately`.
-        train_kg_step: KG epochs per round of :meth:`train_alternately`.
+        train_rec_step: Recommendation epochs per round of :meth:`default_schedule`.
+        train_kg_step: KG epochs per round of :meth:`default_schedule`.
         pairs_per_chunk: Memory bound of all-item serving (user-item pairs per chunk).
         test_batch_size: Users per serving call in evaluation.
         l2_reg: L2 weight on the looked-up user / item / entity rows.
@@ -80,9 +86,9 @@ class KTUP(IdInputs, Recommender):
         seed: Seed of the graph and of the initial embeddings.
 
     Raises:
-        ShapeError: non-positive sizes, or ``item_entity`` of the wrong length / with
-            entity ids out of range.
-        UnknownOptionError: non-positive ``margin`` or negative weights / steps.
+        SettingError: non-positive sizes, a non-positive ``margin``, negative weights or
+            steps, or both steps 0.
+        ShapeError: ``item_entity`` of the wrong length / with entity ids out of range.
     """
 
     def __init__(self, batch_size: int, max_user: int, max_item: int, num_entities: int, num_relations: int,
@@ -92,16 +98,19 @@ class KTUP(IdInputs, Recommender):
                  test_batch_size: Optional[int] = None, l2_reg: Optional[float] = None, opt="Adam",
                  lr: Optional[float] = None, init_dict=None, sess_config=None, seed: Optional[int] = None):
         scope = "ktup"
-        for name, value in (("num_entities", num_entities), ("num_relations", num_relations),
-                            ("embedding_size", embedding_size), ("pairs_per_chunk", pairs_per_chunk)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-                raise ShapeError(scoped(scope, f"`{name}` must be a positive integer, got {value!r}."))
-        if not float(margin) > 0.0:
-            raise UnknownOptionError(scoped(scope, f"`margin` must be positive, got {margin!r}."))
-        for name, value in (("kg_weight", kg_weight), ("align_weight", align_weight),
-                            ("train_rec_step", train_rec_step), ("train_kg_step", train_kg_step)):
-            if value < 0:
-                raise UnknownOptionError(scoped(scope, f"`{name}` must be >= 0, got {value!r}."))
+        max_item = check_int(max_item, "max_item", scope)
+        num_entities, num_relations, embedding_size, pairs_per_chunk = (
+            check_int(value, name, scope) for name, value in (
+                ("num_entities", num_entities), ("num_relations", num_relations),
+                ("embedding_size", embedding_size), ("pairs_per_chunk", pairs_per_chunk)))
+        self._margin = check_positive(margin, "margin", scope)
+        self._kg_weight = check_non_negative(kg_weight, "kg_weight", scope)
+        self._align_weight = check_non_negative(align_weight, "align_weight", scope)
+        self.train_rec_step = check_int(train_rec_step, "train_rec_step", scope, minimum=0)
+        self.train_kg_step = check_int(train_kg_step, "train_kg_step", scope, minimum=0)
+        if self.train_rec_step + self.train_kg_step == 0:
+            raise SettingError(scoped(scope, "train_rec_step and train_kg_step are both 0; KTUP's schedule needs at "
+                                             "least one epoch of one objective per round."))
         if item_entity is None:
             item_entity = np.full(max_item, -1)
         item_entity = np.asarray(item_entity).astype(np.int64).ravel()
@@ -113,10 +122,9 @@ class KTUP(IdInputs, Recommender):
         self._num_entities, self._num_relations = int(num_entities), int(num_relations)
         self._item_entity = item_entity.astype(np.int32)
         self._dim = int(embedding_size)
-        self._use_st_gumbel, self._l1 = bool(use_st_gumbel), bool(L1_flag)
-        self._margin, self._kg_weight, self._align_weight = float(margin), float(kg_weight), float(align_weight)
-        self.train_rec_step, self.train_kg_step = int(train_rec_step), int(train_kg_step)
-        self._pairs_per_chunk = int(pairs_per_chunk)
+        self._use_st_gumbel = check_bool(use_st_gumbel, "use_st_gumbel", scope)
+        self._l1 = check_bool(L1_flag, "L1_flag", scope)
+        self._pairs_per_chunk = pairs_per_chunk
         self._init_rng = np.random.default_rng(seed)
         super().__init__(batch_size=batch_size, max_user=max_user, max_item=max_item,
                          test_batch_size=test_batch_size, l2_reg=l2_reg, opt=opt, lr=lr, init_dict=init_dict,
@@ -213,52 +221,22 @@ class KTUP(IdInputs, Recommender):
         self._serve_item_scores(scores, pairs)
         self._set_serving_output(triples.get_outputs()[0], list(KG_INPUTS))
 
-    # ------------------------------------------------------------------ helpers
-    def objective_schedule(self, rec_sampler, kg_sampler) -> list:
-        """KTUP's schedule in iterations, for a trainer's ``objective_schedule``.
+    # ------------------------------------------------------------------ schedule
+    def default_schedule(self, batches_per_epoch) -> list:
+        """KTUP's rounds: ``train_rec_step`` epochs of ``'rec'``, then ``train_kg_step`` of ``'kg'``.
 
         Args:
-            rec_sampler: The recommendation sampler (its ``batches_per_epoch`` is an epoch).
-            kg_sampler: The KG sampler.
+            batches_per_epoch: ``{'rec': batches per epoch of the pairwise sampler, 'kg':
+                batches per epoch of the KG sampler}`` (an objective without a sampler
+                of its own counts its shared sampler's epoch).
 
         Returns:
-            ``[('rec', train_rec_step * rec epochs' batches), ('kg', train_kg_step * kg
-            epochs' batches)]``, phases with zero iterations left out.
+            ``[('rec', iterations), ('kg', iterations)]``, phases with zero iterations
+            left out; cycled by the trainer.
         """
-        phases = [(REC_OBJECTIVE, self.train_rec_step * rec_sampler.batches_per_epoch),
-                  (KG_OBJECTIVE, self.train_kg_step * kg_sampler.batches_per_epoch)]
+        phases = [(REC_OBJECTIVE, self.train_rec_step * batches_per_epoch[REC_OBJECTIVE]),
+                  (KG_OBJECTIVE, self.train_kg_step * batches_per_epoch[KG_OBJECTIVE])]
         return [(name, iterations) for name, iterations in phases if iterations > 0]
-
-    def train_alternately(self, rec_sampler, kg_sampler, rounds: int = 1,
-                          callback: Optional[Callable[[int, "KTUP"], None]] = None) -> list:
-        """Run KTUP's schedule with plain :meth:`train` calls.
-
-        Each round runs ``train_rec_step`` epochs of objective ``'rec'`` on batches of
-        ``rec_sampler``, then ``train_kg_step`` epochs of ``'kg'`` on batches of
-        ``kg_sampler``; an epoch is the sampler's ``batches_per_epoch`` batches.
-
-        Args:
-            rec_sampler: Pairwise sampler (``user_id``, ``p_item_id``, ``n_item_id``).
-            kg_sampler: KG sampler (``head``, ``relation``, ``tail``, ``corrupted_tail``).
-            rounds: Number of rounds.
-            callback: Called as ``callback(round_index, model)`` after each round (e.g.
-                to evaluate).
-
-        Returns:
-            One dict per epoch: ``{'round', 'objective', 'epoch', 'loss'}`` with the mean
-            batch loss.
-        """
-        history = []
-        for round_index in range(rounds):
-            for objective, sampler, epochs in ((REC_OBJECTIVE, rec_sampler, self.train_rec_step),
-                                               (KG_OBJECTIVE, kg_sampler, self.train_kg_step)):
-                for epoch in range(epochs):
-                    losses = [self.train(next(sampler), objective) for _ in range(sampler.batches_per_epoch)]
-                    history.append({"round": round_index, "objective": objective, "epoch": epoch,
-                                    "loss": float(np.mean(losses))})
-            if callback is not None:
-                callback(round_index, self)
-        return history
 
     def score_triples(self, head: np.ndarray, relation: np.ndarray, tail: np.ndarray,
                       batch_size: int = 8192) -> np.ndarray:
@@ -275,28 +253,3 @@ class KTUP(IdInputs, Recommender):
         """
         head, relation, tail = (np.asarray(a, dtype=np.int32).ravel() for a in (head, relation, tail))
         return self.serve_in_chunks({"head": head, "relation": relation, "tail": tail}, chunk_size=batch_size)
-
-    def kg_tail_accuracy(self, test_graph, known_graph, num_corrupted: int = 1, seed: int = 0) -> float:
-        """Share of (true, corrupted) tail pairs the KG part ranks correctly.
-
-        For each test triple, ``num_corrupted`` tails are drawn uniformly from the
-        entities that make no true triple of ``known_graph``; a pair counts 1 when the
-        true triple scores higher, 0.5 on a tie. 0.5 is chance.
-
-        Args:
-            test_graph: :class:`~openrec2.datasets.knowledge_graph.KnowledgeGraph` of
-                the triples to test (e.g. held out of KG training).
-            known_graph: The graph whose triples are all true (e.g. the full graph).
-            num_corrupted: Corrupted tails per test triple.
-            seed: Seed of the corruption.
-
-        Returns:
-            The accuracy in ``[0, 1]``.
-        """
-        rng = np.random.default_rng(seed)
-        corrupted = corrupt_tails(rng, known_graph, test_graph.head, test_graph.relation, num_corrupted)
-        true_scores = self.score_triples(test_graph.head, test_graph.relation, test_graph.tail)
-        false_scores = self.score_triples(np.repeat(test_graph.head, num_corrupted),
-                                          np.repeat(test_graph.relation, num_corrupted), corrupted.ravel())
-        true_scores = np.repeat(true_scores, num_corrupted)
-        return float(np.mean((true_scores > false_scores) + 0.5 * (true_scores == false_scores)))

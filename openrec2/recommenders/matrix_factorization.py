@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import tensorflow.compat.v1 as tf
 
-from openrec2.modules.extractions.latent_factor import LatentFactor
-from openrec2.modules.interactions.interaction import Interaction
+from openrec2.modules import snake_case
+from openrec2.modules.extractions import LatentFactor
+from openrec2.modules.interactions import Interaction
 from openrec2.recommenders.id_inputs import IdInputs
 from openrec2.recommenders.recommender import Recommender
+from openrec2.validation import check_int
 
 
 class MatrixFactorization(IdInputs, Recommender):
@@ -29,7 +31,7 @@ class MatrixFactorization(IdInputs, Recommender):
 
     def __init__(self, batch_size, max_user, max_item, dim_embed=20, test_batch_size=None,
                  l2_reg=None, opt="Adam", lr=None, init_dict=None, sess_config=None, seed=None):
-        self._dim_embed = int(dim_embed)
+        self._dim_embed = check_int(dim_embed, "dim_embed", snake_case(type(self).__name__))
         super().__init__(batch_size=batch_size, max_user=max_user, max_item=max_item,
                          test_batch_size=test_batch_size, l2_reg=l2_reg, opt=opt, lr=lr,
                          init_dict=init_dict, sess_config=sess_config, seed=seed)

@@ -8,8 +8,9 @@ regressed onto labels (ratings, or 1/0 for sampled positives/negatives).
 
 from __future__ import annotations
 
-from openrec2.modules.interactions.pointwise_mse import PointwiseMSE
+from openrec2.modules.interactions import PointwiseMSE
 from openrec2.recommenders.matrix_factorization import MatrixFactorization
+from openrec2.validation import check_bool, check_non_negative
 
 
 class PMF(MatrixFactorization):
@@ -35,12 +36,14 @@ class PMF(MatrixFactorization):
         seed: Graph-level seed.
     """
 
+    training_sampler = "StratifiedPointwiseSampler"
     training_item_inputs = ["item_id"]
 
     def __init__(self, batch_size, max_user, max_item, dim_embed=20, a=1.0, b=1.0, sigmoid=False,
                  test_batch_size=None, l2_reg=None, opt="Adam", lr=None, init_dict=None,
                  sess_config=None, seed=None):
-        self._a, self._b, self._sigmoid = a, b, sigmoid
+        self._a, self._b = (check_non_negative(value, name, "pmf") for name, value in (("a", a), ("b", b)))
+        self._sigmoid = check_bool(sigmoid, "sigmoid", "pmf")
         super().__init__(batch_size, max_user, max_item, dim_embed=dim_embed,
                          test_batch_size=test_batch_size, l2_reg=l2_reg, opt=opt, lr=lr,
                          init_dict=init_dict, sess_config=sess_config, seed=seed)

@@ -16,13 +16,25 @@ from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Uni
 import numpy as np
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import (CheckpointError, DTypeError, MissingInputError, ShapeError,
-                             TrainingError, UnknownOptionError, VariableSharingError, scoped)
-from openrec2.modules.array_initializer import initializer_feeds
-from openrec2.modules.module import Module, snake_case
+from openrec2.errors import (
+    CheckpointError,
+    DTypeError,
+    MissingInputError,
+    ShapeError,
+    TrainingError,
+    UnknownOptionError,
+    VariableSharingError,
+    scoped,
+)
+from openrec2.modules import FeaturePerturbation, Module, initializer_feeds, snake_case
 from openrec2.recommenders.optimizers import OPTIMIZERS, make_optimizer
 from openrec2.recommenders.pretrained import checkpoint_prefix
-from openrec2.validation import check_choice, check_int, check_learning_rate, check_non_negative
+from openrec2.validation import (
+    check_choice,
+    check_int,
+    check_learning_rate,
+    check_non_negative,
+)
 
 #: Name of the objective every module loss joins unless told otherwise.
 DEFAULT_OBJECTIVE = "default"
@@ -79,6 +91,7 @@ class Recommender:
         self._objectives: Dict[str, dict] = {}
         self._serving_outputs: List[Tuple[Tuple[str, ...], tf.Tensor]] = []
         self._post_training_ops: List[tf.Operation] = []
+        self._feature_perturbation: Optional[FeaturePerturbation] = None
 
         self.graph = tf.Graph()
         with self.graph.as_default():
@@ -100,12 +113,15 @@ class Recommender:
                 raise MissingInputError(scoped(self._scope, (
                     "the serving graph declared no output; call self._set_serving_output(...) "
                     "in a serving build hook.")))
+            if self._feature_perturbation is not None:
+                self._feature_perturbation.build_attack(self._serving_output(("user_id",)),
+                                                        self._get_input("user_id", train=False))
             self._saver = tf.train.Saver(max_to_keep=5, save_relative_paths=True)
             # One scalar that says whether every trainable value is finite, so a check
             # before saving never copies the tables out of the session.
             self._finite_op = tf.reduce_all(tf.stack(
                 [tf.reduce_all(tf.math.is_finite(v)) for v in tf.trainable_variables()] or [tf.constant(True)]))
-            self._init_op = tf.global_variables_initializer()
+            self._init_op = tf.group(tf.global_variables_initializer(), tf.local_variables_initializer())
             self.sess = tf.Session(graph=self.graph, config=sess_config)
             self.sess.run(self._init_op, feed_dict=initializer_feeds(self.graph))
             if init_dict:
@@ -318,6 +334,41 @@ class Recommender:
             self._get_input(name, train=False)
         self._serving_outputs.append((tuple(inputs), tensor))
 
+    def _serving_output(self, inputs: Sequence[str]) -> tf.Tensor:
+        """The serving output declared for exactly these inputs.
+
+        Raises:
+            MissingInputError: none was declared.
+        """
+        for names, tensor in self._serving_outputs:
+            if names == tuple(inputs):
+                return tensor
+        raise MissingInputError(scoped(self._scope, (
+            f"no serving output for inputs {list(inputs)}; declared: {[list(n) for n, _ in self._serving_outputs]}.")))
+
+    def _perturbable_item_features(self, features: tf.Tensor) -> tf.Tensor:
+        """Route the serving graph's item feature matrix through a :class:`FeaturePerturbation`.
+
+        Call it once, in the serving build hooks, on the ``[max_item, F]`` matrix the
+        serving scores are computed from; build the scores from the returned tensor.
+        The model then supports the evaluation attacks of
+        :mod:`openrec2.trainer.adversarial_evaluation` (``serve(..., perturbed=True)``
+        scores under the held perturbation); clean serving is unchanged.
+
+        Args:
+            features: ``[max_item, F]`` float tensor of the serving graph.
+
+        Returns:
+            The tensor to compute the serving scores from.
+
+        Raises:
+            VariableSharingError: called twice.
+        """
+        if self._feature_perturbation is not None:
+            raise VariableSharingError(scoped(self._scope, "_perturbable_item_features is called twice."))
+        self._feature_perturbation = FeaturePerturbation(features, self._scope)
+        return self._feature_perturbation.perturbed
+
     # ================================================================== running
     def _feed_dict(self, batch: Mapping[str, np.ndarray], names: Iterable[str], train: bool) -> dict:
         feed = {}
@@ -395,7 +446,7 @@ class Recommender:
         settings["inputs"] = [name for name in self._inputs[True] if name in needed]
         settings["fetches"] = [settings["loss"], settings["train_op"]] + updates
 
-    def serve(self, batch: Mapping[str, np.ndarray]) -> np.ndarray:
+    def serve(self, batch: Mapping[str, np.ndarray], perturbed: bool = False) -> np.ndarray:
         """Score a batch with the serving graph.
 
         With only ``user_id`` it returns ``[B, max_item]`` scores of every item; with
@@ -404,12 +455,15 @@ class Recommender:
 
         Args:
             batch: Dict of arrays keyed by serving input names.
+            perturbed: Score under the held item-feature perturbation (models with
+                perturbable item features; see :attr:`feature_perturbation`).
 
         Returns:
             The scores as a numpy array.
 
         Raises:
             MissingInputError: no serving output can be computed from the batch.
+            UnknownOptionError: ``perturbed`` for a model without perturbable features.
         """
         candidates = [(names, t) for names, t in self._serving_outputs if all(n in batch for n in names)]
         if not candidates:
@@ -417,27 +471,37 @@ class Recommender:
                 f"cannot serve a batch with keys {sorted(batch)}; serving needs one of "
                 f"{[list(n) for n, _ in self._serving_outputs]}.")))
         names, tensor = max(candidates, key=lambda c: len(c[0]))
-        return self.sess.run(tensor, feed_dict=self._feed_dict(batch, names, train=False))
+        feed = self._feed_dict(batch, names, train=False)
+        if perturbed:
+            if self._feature_perturbation is None:
+                raise UnknownOptionError(scoped(self._scope, (
+                    "perturbed serving needs item features routed through _perturbable_item_features; "
+                    f"{type(self).__name__} has none.")))
+            feed[self._feature_perturbation.active] = True
+        return self.sess.run(tensor, feed_dict=feed)
 
-    def serve_all_items(self, user_ids: np.ndarray) -> np.ndarray:
+    def serve_all_items(self, user_ids: np.ndarray, perturbed: bool = False) -> np.ndarray:
         """Score every item for each user, in chunks of ``test_batch_size`` users.
 
         Args:
             user_ids: Integer array of user ids.
+            perturbed: Score under the held item-feature perturbation.
 
         Returns:
             ``[len(user_ids), max_item]`` float scores.
         """
-        scores = self.serve_in_chunks({"user_id": np.asarray(user_ids, dtype=np.int32)})
+        scores = self.serve_in_chunks({"user_id": np.asarray(user_ids, dtype=np.int32)}, perturbed=perturbed)
         return scores if len(scores) else np.zeros((0, self._max_item), np.float32)
 
-    def serve_in_chunks(self, batch: Mapping[str, np.ndarray], chunk_size: Optional[int] = None) -> np.ndarray:
+    def serve_in_chunks(self, batch: Mapping[str, np.ndarray], chunk_size: Optional[int] = None,
+                        perturbed: bool = False) -> np.ndarray:
         """Serve a large batch ``chunk_size`` rows at a time and join the results.
 
         Args:
             batch: Dict of arrays with the same number of rows, keyed by serving input
                 names.
             chunk_size: Rows per :meth:`serve` call (default ``test_batch_size``).
+            perturbed: Score under the held item-feature perturbation.
 
         Returns:
             The concatenated outputs of :meth:`serve` (an empty float32 array for an
@@ -453,9 +517,15 @@ class Recommender:
                 f"every input of a chunked batch needs the same number of rows, got "
                 f"{ {name: len(value) for name, value in batch.items()} }.")))
         total, step = (rows.pop() if rows else 0), chunk_size or self._test_batch_size
-        chunks = [self.serve({name: value[start:start + step] for name, value in batch.items()})
+        chunks = [self.serve({name: value[start:start + step] for name, value in batch.items()}, perturbed)
                   for start in range(0, total, step)]
         return np.concatenate(chunks, axis=0) if chunks else np.zeros(0, np.float32)
+
+    @property
+    def feature_perturbation(self) -> Optional[FeaturePerturbation]:
+        """The item-feature perturbation of the serving graph (models with item features
+        routed through :meth:`_perturbable_item_features`), else None."""
+        return self._feature_perturbation
 
     # ============================================================ persistence
     def save(self, path: str, step: Optional[int] = None, name: str = "model.ckpt", rotate: bool = True) -> str:
@@ -542,6 +612,54 @@ class Recommender:
                 raise ShapeError(scoped(self._scope, (
                     f"init_dict[{name!r}] has shape {value.shape}, the variable is {variable.shape.as_list()}.")))
             variable.load(value, self.sess)
+
+    # ================================================================ training
+    #: Class name (in :mod:`openrec2.utils.samplers`) of the sampler whose batches match
+    #: the training inputs, used by :meth:`fit`; None for models trained from several
+    #: data sources (KTUP, DIEN), which :class:`~openrec2.ModelTrainer` trains directly.
+    training_sampler: Optional[str] = None
+    #: Whether :meth:`default_schedule` repeats (KTUP's rounds) or runs once, staying
+    #: in its last phase (AMR's BPR then adversarial epochs).
+    schedule_cycles: bool = True
+
+    def default_schedule(self, batches_per_epoch: Mapping[str, int]) -> Optional[List[Tuple[str, int]]]:
+        """The objective schedule :class:`~openrec2.ModelTrainer` follows when given none.
+
+        Args:
+            batches_per_epoch: ``{objective: batches per epoch of its sampler}``.
+
+        Returns:
+            None here (train :attr:`default_objective` on every step); models with
+            several objectives return ``[(objective, num_iters), ...]`` phases, cycled
+            or run once as :attr:`schedule_cycles` says.
+        """
+        return None
+
+    def fit(self, train, epochs: Optional[int] = None, eval_samplers=(), evaluators=(), eval_every: int = 1,
+            seed: int = 0, **trainer_options):
+        """Train ``epochs`` passes over ``train`` with :class:`~openrec2.ModelTrainer`.
+
+        A convenience: it builds the model's :attr:`training_sampler` on ``train`` and
+        calls :func:`openrec2.trainer.fitting.fit`; everything the trainer does
+        (evaluations, early stopping, checkpoints, history) is available through
+        ``trainer_options``.
+
+        Args:
+            train: The training :class:`~openrec2.utils.Dataset`.
+            epochs: Epochs to train (default: the model's ``epochs`` setting, if it has one).
+            eval_samplers: Evaluations run every ``eval_every`` epochs (and at the end).
+            evaluators: Evaluators of those evaluations.
+            eval_every: Epochs between evaluations.
+            seed: Seed of the training sampler.
+            **trainer_options: Keywords of :class:`~openrec2.ModelTrainer` (``save_dir``,
+                ``early_stop_metric``, ``patience``, ``verbose``, ...).
+
+        Returns:
+            The :class:`~openrec2.trainer.history.TrainingHistory`.
+        """
+        from openrec2.trainer.fitting import fit
+        return fit(self, train, epochs, eval_samplers=eval_samplers, evaluators=evaluators, eval_every=eval_every,
+                   seed=seed, **trainer_options)
 
     # ============================================================== accessors
     @property

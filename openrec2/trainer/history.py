@@ -23,7 +23,9 @@ class TrainingHistory:
             'num_iters': iterations in it, 'objective': name, 'loss': mean loss,
             'epoch': epoch at the window's end or None}``.
         evaluations: One dict per (evaluation, split): ``{'iteration', 'epoch',
-            'split', 'metrics': {key: value}, 'seconds'}``.
+            'split', 'metrics': {key: value}, 'seconds', 'collapsed'}`` (``collapsed``:
+            the model's scores were the same for every item, so the metrics only
+            reflect the tie-breaking order).
         checkpoints: Prefixes of the periodic checkpoints written, in order.
         start_iter: Iteration the run started from.
         end_iter: Iteration the run ended at (earlier than asked when it stopped early).
@@ -85,7 +87,8 @@ class TrainingHistory:
         """
         self.evaluations.append({'iteration': int(iteration), 'epoch': self.epoch_of(iteration), 'split': split,
                                  'metrics': {k: float(v) for k, v in metrics.items()},
-                                 'seconds': float(seconds)})
+                                 'seconds': float(seconds),
+                                 'collapsed': bool(getattr(metrics, 'collapsed', False))})
 
     # ------------------------------------------------------------------ reading
     @property

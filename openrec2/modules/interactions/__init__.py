@@ -1,10 +1,18 @@
-"""Interaction modules: scores and training losses."""
+"""Interaction modules: scores and training losses (and the scoring helpers they share)."""
 
+from openrec2.modules.interactions.block_map import map_row_blocks
+from openrec2.modules.interactions.cnn_geometry import tower_sizes
+from openrec2.modules.interactions.ctr_head import CTRHead
 from openrec2.modules.interactions.interaction import Interaction
+from openrec2.modules.interactions.outer_product_cnn import DEFAULT_BLOCK_PAIRS, OuterProductCNN
 from openrec2.modules.interactions.pairwise_log import PairwiseLog
 from openrec2.modules.interactions.pointwise_mlp_ce import PointwiseMLPCE
 from openrec2.modules.interactions.pointwise_mse import PointwiseMSE
+from openrec2.modules.interactions.score_pairwise_log import ScorePairwiseLog
+from openrec2.modules.interactions.scoring import all_item_scores, pair_scores
 from openrec2.modules.interactions.transh_margin import TransHMargin
-from openrec2.modules.interactions.tup import TUP
+from openrec2.modules.interactions.tup import DEFAULT_PAIRS_PER_CHUNK, TUP
 
-__all__ = ["Interaction", "PairwiseLog", "PointwiseMLPCE", "PointwiseMSE", "TransHMargin", "TUP"]
+__all__ = ["CTRHead", "DEFAULT_BLOCK_PAIRS", "DEFAULT_PAIRS_PER_CHUNK", "Interaction", "OuterProductCNN",
+           "PairwiseLog", "PointwiseMLPCE", "PointwiseMSE", "ScorePairwiseLog", "TUP", "TransHMargin",
+           "all_item_scores", "map_row_blocks", "pair_scores", "tower_sizes"]

@@ -7,9 +7,13 @@ whatever the block size.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Optional
 
 import numpy as np
+
+#: Relative spread at or below which scores count as constant (float32 has about 7
+#: significant digits, so a smaller spread is rounding noise around one value).
+COLLAPSE_TOLERANCE = 1e-6
 
 
 class MetricResults(dict):
@@ -20,23 +24,58 @@ class MetricResults(dict):
         num_evaluated: Users (ranking) or examples (labelled) that entered the averages.
         num_skipped: Users skipped because they have no test item (0 for labelled data).
         unit: ``'users'`` or ``'examples'``.
+        score_spread: Largest spread of the scores a user's ranking was made from (of
+            all predictions for labelled data), when the caller measured it.
+        score_scale: Largest absolute score, when measured.
     """
 
     def __init__(self, values: dict[str, float], num_evaluated: int, num_skipped: int = 0,
-                 unit: str = 'users') -> None:
+                 unit: str = 'users', score_spread: Optional[float] = None,
+                 score_scale: Optional[float] = None) -> None:
         super().__init__(values)
         self.num_evaluated = int(num_evaluated)
         self.num_skipped = int(num_skipped)
         self.unit = unit
+        self.score_spread = score_spread
+        self.score_scale = score_scale
+
+    @property
+    def collapsed(self) -> bool:
+        """Whether the scores that produced these metrics were constant.
+
+        True when the largest spread (max - min) of one user's scores across its
+        candidate items (of all predictions, for labelled data) is at most
+        :data:`COLLAPSE_TOLERANCE` times the largest absolute score: the ranking then
+        only reflects the tie-breaking rule (lower item id first), not the model, and
+        the metrics must not be reported as the model's. False when the spread was
+        not measured (results of :func:`evaluate` on a given score array).
+        """
+        if self.score_spread is None:
+            return False
+        return self.score_spread <= COLLAPSE_TOLERANCE * max(self.score_scale or 0.0, 1e-30)
 
     @property
     def num_users(self) -> int:
         """Number of evaluated users (ranking) or examples (labelled)."""
         return self.num_evaluated
 
+    def with_spread(self, spread: float, scale: float) -> 'MetricResults':
+        """These results with the measured score spread and scale attached.
+
+        Args:
+            spread: Largest per-user (or overall) max - min of the scores.
+            scale: Largest absolute score.
+
+        Returns:
+            ``self``.
+        """
+        self.score_spread, self.score_scale = float(spread), float(scale)
+        return self
+
     def __repr__(self) -> str:
+        collapsed = ', collapsed' if self.collapsed else ''
         return (f'MetricResults({dict.__repr__(self)}, {self.unit}={self.num_evaluated}, '
-                f'skipped={self.num_skipped})')
+                f'skipped={self.num_skipped}{collapsed})')
 
 
 class MetricAccumulator:

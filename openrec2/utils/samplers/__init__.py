@@ -1,18 +1,28 @@
-"""Training samplers: background threads that yield dict batches keyed by model inputs.
+"""Samplers: background threads that yield dict batches keyed by model inputs, and the
+evaluation samplers (users, candidates or labelled examples to score).
 
 ``RandomPairwiseSampler`` is ``PairwiseSampler`` and ``PointwiseSampler`` is
 ``StratifiedPointwiseSampler`` (the same classes under their newer / legacy names).
 """
 
-from openrec2.utils.samplers.evaluation import EvaluationSampler
+from openrec2.utils.samplers.evaluation import EvaluationSampler, draw_fixed_negatives
+from openrec2.utils.samplers.example_evaluation import CandidateEvaluationSampler, LabelledEvaluationSampler
 from openrec2.utils.samplers.explicit import ExplicitSampler
+from openrec2.utils.samplers.kg_sampler import KGSampler, corrupt_tails
+from openrec2.utils.samplers.negatives import sample_negatives
 from openrec2.utils.samplers.npairwise import NPairwiseSampler
 from openrec2.utils.samplers.pairwise import PairwiseSampler, RandomPairwiseSampler
 from openrec2.utils.samplers.pointwise import PointwiseSampler, StratifiedPointwiseSampler
 from openrec2.utils.samplers.random_pointwise import RandomPointwiseSampler
 from openrec2.utils.samplers.sampler import Sampler
-from openrec2.utils.samplers.kg_sampler import KGSampler, corrupt_tails
+from openrec2.utils.samplers.sequence_examples import (labelled_sequence_examples, labelled_sequence_sampler,
+                                                       ranking_sequence_sampler, sampled_ranking_examples,
+                                                       sequence_examples)
+from openrec2.utils.samplers.sequence_sampler import SequenceSampler
 
-__all__ = ['Sampler', 'PairwiseSampler', 'RandomPairwiseSampler', 'NPairwiseSampler', 'PointwiseSampler',
-           'StratifiedPointwiseSampler', 'RandomPointwiseSampler', 'ExplicitSampler',
-           'EvaluationSampler', 'KGSampler', 'corrupt_tails']
+__all__ = ['CandidateEvaluationSampler', 'EvaluationSampler', 'ExplicitSampler', 'KGSampler',
+           'LabelledEvaluationSampler', 'NPairwiseSampler', 'PairwiseSampler', 'PointwiseSampler',
+           'RandomPairwiseSampler', 'RandomPointwiseSampler', 'Sampler', 'SequenceSampler',
+           'StratifiedPointwiseSampler', 'corrupt_tails', 'draw_fixed_negatives', 'labelled_sequence_examples',
+           'labelled_sequence_sampler', 'ranking_sequence_sampler', 'sample_negatives', 'sampled_ranking_examples',
+           'sequence_examples']

@@ -26,6 +26,7 @@ from openrec2.validation import check_int
 from openrec2.utils.dataset import Dataset
 from openrec2.utils.item_lists import ItemLists
 from openrec2.utils.samplers.evaluation import draw_fixed_negatives
+from openrec2.utils.samplers.example_evaluation import CandidateEvaluationSampler, LabelledEvaluationSampler
 from openrec2.utils.samplers.negatives import sample_negatives
 
 Batch = dict[str, np.ndarray]
@@ -182,3 +183,45 @@ def _evaluation_targets(sequences: BehaviourSequences, part: str, scope: str) ->
         raise DataError(scoped(scope, f'dataset {sequences.name!r} has no {part} target; load it with '
                                'validation=True for validation targets.'))
     return users, positions
+
+
+def labelled_sequence_sampler(sequences: BehaviourSequences, part: str = 'validation', max_seq_length: int = 50,
+                              num_negatives: int = 1, seed: int = 2020,
+                              batch_size: int = 4096) -> LabelledEvaluationSampler:
+    """The labelled examples of :func:`labelled_sequence_examples` as an evaluation sampler.
+
+    Args:
+        sequences: The behaviour sequences.
+        part: ``'validation'`` or ``'test'``.
+        max_seq_length: History length kept.
+        num_negatives: Negative targets per positive.
+        seed: Seed of the negatives.
+        batch_size: Examples per batch.
+
+    Returns:
+        A :class:`~openrec2.utils.samplers.LabelledEvaluationSampler` named ``part``.
+    """
+    examples = labelled_sequence_examples(sequences, part, max_seq_length, num_negatives, seed)
+    return LabelledEvaluationSampler(examples, batch_size, name=part)
+
+
+def ranking_sequence_sampler(sequences: BehaviourSequences, part: str = 'validation', max_seq_length: int = 50,
+                             num_candidates: int = 99, max_users: Optional[int] = None, seed: int = 2020,
+                             batch_size: int = 4096) -> CandidateEvaluationSampler:
+    """The sampled ranking of :func:`sampled_ranking_examples` as an evaluation sampler.
+
+    Args:
+        sequences: The behaviour sequences.
+        part: ``'validation'`` or ``'test'``.
+        max_seq_length: History length kept.
+        num_candidates: Sampled negatives per user.
+        max_users: Evaluate a seeded subset of this many users (``None``: all).
+        seed: Seed of the subset and the negatives.
+        batch_size: Rows per batch.
+
+    Returns:
+        A :class:`~openrec2.utils.samplers.CandidateEvaluationSampler` named ``part``.
+    """
+    examples, candidates, positives = sampled_ranking_examples(sequences, part, max_seq_length, num_candidates,
+                                                               max_users, seed)
+    return CandidateEvaluationSampler(examples, candidates, positives, batch_size, name=part)
