@@ -101,11 +101,16 @@ def experiment_settings(args: argparse.Namespace):
     from openrec2.trainer.model_settings import parse_model_settings
     from openrec2.validation import check_int, check_learning_rate, check_non_negative
     spec = get_model_spec(args.model)
+    given = {name: value for name, value in vars(args).items() if value is not None}  # options left out: defaults
     for option in ('epochs', 'batch_size', 'dim', 'eval_every', 'test_batch_size', 'num_workers'):
-        check_int(getattr(args, option), f'--{option.replace("_", "-")}', 'openrec2', allow_none=True)
-    check_int(args.early_stop, '--early-stop', 'openrec2', minimum=0, allow_none=True)
-    check_learning_rate(args.lr, 'openrec2', name='--lr')
-    check_non_negative(args.l2_reg, '--l2', 'openrec2', allow_none=True)
+        if option in given:
+            check_int(given[option], f'--{option.replace("_", "-")}', 'openrec2')
+    if 'early_stop' in given:
+        check_int(given['early_stop'], '--early-stop', 'openrec2', minimum=0)
+    if 'lr' in given:
+        check_learning_rate(given['lr'], 'openrec2', name='--lr', allow_none=False)
+    if 'l2_reg' in given:
+        check_non_negative(given['l2_reg'], '--l2', 'openrec2')
     settings = parse_model_settings(spec.recommender_class(), args.model_settings, owned_settings(spec))
     return ExperimentSettings(
         epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, dim=args.dim, l2_reg=args.l2_reg,

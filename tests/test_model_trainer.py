@@ -224,7 +224,7 @@ def test_bad_arguments_are_rejected(split):
     with bpr(split) as model, PairwiseSampler(split.train, 128, seed=0) as sampler:
         with pytest.raises(UnknownOptionError, match='start_iter .30. is after total_iter .20.'):
             quiet(model).train(20, 10, None, sampler, start_iter=30)
-        with pytest.raises(UnknownOptionError, match='eval_iter must be an integer >= 0 or None'):
+        with pytest.raises(UnknownOptionError, match='`eval_iter` must be an integer >= 0 or None'):
             quiet(model).train(20, -1, None, sampler)
         with pytest.raises(UnknownOptionError, match='needs eval_samplers'):
             quiet(model, early_stop_metric='NDCG@10').train(20, 10, None, sampler)

@@ -32,8 +32,8 @@ from openrec2.datasets.data_split import DataSplit, build_data_split, data_split
 from openrec2.datasets.movielens import ML100K_FOLDER, load_ml100k
 from openrec2.datasets.parsing import lists_to_pairs, read_int_lists, read_int_table, remap_ids
 from openrec2.errors import DataError, UnknownOptionError, scoped
-from openrec2.validation import check_number
 from openrec2.utils.dataset import ImplicitDataset, make_interactions
+from openrec2.validation import check_number
 
 ML1M_KG_FOLDER = 'ml-1m-kg'
 #: Key of the knowledge graph in ``DataSplit.metadata``.

@@ -13,8 +13,8 @@ from typing import Any, Callable
 from openrec2.datasets.amazon_beauty import load_amazon_beauty
 from openrec2.datasets.citeulike import load_citeulike_a
 from openrec2.datasets.data_split import DataSplit
-from openrec2.datasets.knowledge_graph import load_ml100k_kg, load_ml1m_kg
-from openrec2.datasets.movielens import load_ml100k, load_ml1m_ratings3
+from openrec2.datasets.knowledge_graph import load_ml1m_kg, load_ml100k_kg
+from openrec2.datasets.movielens import load_ml1m_ratings3, load_ml100k
 from openrec2.datasets.sequences import load_beauty_sequences, load_ml100k_sequences
 from openrec2.datasets.synthetic import make_planted_implicit
 from openrec2.errors import UnknownOptionError, scoped

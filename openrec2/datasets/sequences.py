@@ -25,6 +25,7 @@ from openrec2.errors import DataError, scoped
 from openrec2.utils.dataset import ImplicitDataset, make_interactions
 from openrec2.utils.sequences import PADDING_ITEM, PARTS, BehaviourSequences  # noqa: F401  (old import path)
 
+
 def sequences_from_split(split: DataSplit) -> BehaviourSequences:
     """Build time-ordered sequences from a leave-one-out split of a loader.
 

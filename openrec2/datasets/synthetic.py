@@ -14,8 +14,8 @@ from typing import Sequence
 import numpy as np
 
 from openrec2.datasets.data_split import DataSplit, build_data_split
-from openrec2.validation import check_int
 from openrec2.utils.dataset import make_interactions
+from openrec2.validation import check_int
 
 _BALANCING_ROUNDS = 50
 

@@ -30,8 +30,8 @@ from typing import Callable, Tuple
 import tensorflow.compat.v1 as tf
 
 from openrec2.errors import ShapeError, TrainingError, scoped
-from openrec2.validation import check_int, check_non_negative, check_positive
 from openrec2.modules.row_norms import project_rows
+from openrec2.validation import check_int, check_non_negative, check_positive
 
 _SCOPE = "adversarial_perturbation"
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import tensorflow.compat.v1 as tf
 
 from openrec2.errors import ShapeError, scoped
-from openrec2.validation import check_int, check_positive
 from openrec2.modules.checks import require_tensor
+from openrec2.validation import check_int, check_positive
 
 #: Keeps the logarithms of the Gumbel noise finite.
 GUMBEL_EPSILON = 1e-20

@@ -15,29 +15,14 @@ from typing import Mapping, Optional, Sequence
 import numpy as np
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import (
-    MissingInputError,
-    UnknownOptionError,
-    VariableSharingError,
-    scoped,
-)
-from openrec2.modules import norm_penalty
+from openrec2.errors import MissingInputError, UnknownOptionError, VariableSharingError, scoped
 from openrec2.modules.extractions import LatentFactor
-from openrec2.modules.interactions import (
-    DEFAULT_BLOCK_PAIRS,
-    OuterProductCNN,
-    ScorePairwiseLog,
-    tower_sizes,
-)
+from openrec2.modules.interactions import DEFAULT_BLOCK_PAIRS, OuterProductCNN, ScorePairwiseLog, tower_sizes
+from openrec2.modules.norm_penalty import norm_penalty
 from openrec2.recommenders.id_inputs import IdInputs
 from openrec2.recommenders.pretrained import read_pretrained_tables
 from openrec2.recommenders.recommender import Recommender
-from openrec2.validation import (
-    check_choice,
-    check_int,
-    check_number_list,
-    check_probability,
-)
+from openrec2.validation import check_choice, check_int, check_number_list, check_probability
 
 TRAIN_METHODS = ("no_pretrain", "after_pretrain")
 #: Names (under the model scope) of the embedding tables, as BPR names them too.

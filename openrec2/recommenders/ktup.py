@@ -36,12 +36,7 @@ from openrec2.modules.extractions import LatentFactor
 from openrec2.modules.interactions import DEFAULT_PAIRS_PER_CHUNK, TUP, TransHMargin
 from openrec2.recommenders.id_inputs import IdInputs
 from openrec2.recommenders.recommender import Recommender
-from openrec2.validation import (
-    check_bool,
-    check_int,
-    check_non_negative,
-    check_positive,
-)
+from openrec2.validation import check_bool, check_int, check_non_negative, check_positive
 
 REC_OBJECTIVE = "rec"
 KG_OBJECTIVE = "kg"

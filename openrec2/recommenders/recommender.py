@@ -26,15 +26,11 @@ from openrec2.errors import (
     VariableSharingError,
     scoped,
 )
-from openrec2.modules import FeaturePerturbation, Module, initializer_feeds, snake_case
+from openrec2.modules import FeaturePerturbation, Module, snake_case
+from openrec2.modules.array_initializer import initializer_feeds
 from openrec2.recommenders.optimizers import OPTIMIZERS, make_optimizer
 from openrec2.recommenders.pretrained import checkpoint_prefix
-from openrec2.validation import (
-    check_choice,
-    check_int,
-    check_learning_rate,
-    check_non_negative,
-)
+from openrec2.validation import check_choice, check_int, check_learning_rate, check_non_negative
 
 #: Name of the objective every module loss joins unless told otherwise.
 DEFAULT_OBJECTIVE = "default"

@@ -33,12 +33,7 @@ from openrec2.errors import DataError, UnknownOptionError, scoped
 from openrec2.modules import check_attack_settings, default_eps_iter
 from openrec2.trainer.evaluations import model_scorer, split_name_of
 from openrec2.utils.dataset import Dataset
-from openrec2.utils.evaluators import (
-    NDCG,
-    HitRatio,
-    MetricResults,
-    evaluate_with_scorer,
-)
+from openrec2.utils.evaluators import NDCG, HitRatio, MetricResults, evaluate_with_scorer
 from openrec2.validation import check_choice
 
 #: The evaluation settings, in the order results and TSV columns list them.

@@ -76,12 +76,15 @@ def setting_types(model_class: type) -> dict[str, Any]:
 
 
 def _unwrap_optional(hint: Any) -> tuple[Any, bool]:
-    """``(inner type, whether None is allowed)``."""
+    """``(inner type, whether None is allowed)``; of a union, the type text can give (``str`` first)."""
     args = typing.get_args(hint)
-    if typing.get_origin(hint) is typing.Union and type(None) in args:
-        rest = [a for a in args if a is not type(None)]
-        return (rest[0] if len(rest) == 1 else Any), True
-    return hint, False
+    if typing.get_origin(hint) is not typing.Union:
+        return hint, False
+    rest = [a for a in args if a is not type(None)]
+    for simple in (str, bool, int, float):
+        if simple in rest:
+            return simple, type(None) in args
+    return (rest[0] if len(rest) == 1 else Any), type(None) in args
 
 
 def _sequence_item(hint: Any) -> Optional[Any]:

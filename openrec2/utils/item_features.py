@@ -29,13 +29,11 @@ def load_item_features(item_features, max_item: int, scope: str, what: str = 'it
         ShapeError: the matrix is not ``[max_item, F]`` with ``F >= 1``.
         DataError: it holds NaN or infinite values.
     """
-    raw = item_features[()] if hasattr(item_features, 'id') else item_features
-    try:
-        features = np.asarray(raw, dtype=np.float32)
-    except (TypeError, ValueError) as error:
-        kind = getattr(np.asarray(raw), 'dtype', type(raw))
-        raise DTypeError(scoped(scope, f'`{what}` must hold numbers, got values of dtype {kind} ({error}); '
-                                       'encode text features as numbers first.')) from None
+    raw = np.asarray(item_features[()] if hasattr(item_features, 'id') else item_features)
+    if raw.dtype.kind not in 'biuf':  # strings (even numeric ones) and objects are not features
+        raise DTypeError(scoped(scope, f'`{what}` must hold numbers, got values of dtype {raw.dtype}; encode '
+                                       'text or categorical features as numbers first.'))
+    features = raw.astype(np.float32, copy=False)
     if features.ndim != 2 or features.shape[0] != max_item or features.shape[1] < 1:
         raise ShapeError(scoped(scope, (
             f'`{what}` must be a [{max_item}, F] matrix (one row per id), got shape {features.shape}.')))

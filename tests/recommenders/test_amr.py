@@ -4,10 +4,12 @@ import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
 
-from openrec2.errors import UnknownOptionError
-from openrec2.recommenders.amr import AMR
-from openrec2.recommenders.vbpr import VBPR
-from openrec2.utils.samplers import PairwiseSampler
+from openrec2 import ModelTrainer
+from openrec2.errors import SettingError
+from openrec2.recommenders import AMR, VBPR
+from openrec2.trainer.adversarial_evaluation import AdversarialEvaluation
+from openrec2.utils.evaluators import NDCG, HitRatio
+from openrec2.utils.samplers import EvaluationSampler, PairwiseSampler
 
 from visual_data import ml100k_with_genres, planted_with_features, popularity_metrics, small_model
 
@@ -33,18 +35,37 @@ def warmed():
     model.close()
 
 
-def test_objectives_and_schedule():
+def test_objectives_and_its_one_way_schedule():
     split, features = planted_with_features()
     with make_model(split, features) as model:
-        assert model.objectives == ["bpr", "adversarial"]
-        assert [model.objective_for_epoch(e) for e in range(6)] == ["bpr"] * 4 + ["adversarial"] * 2
-        assert model.objective_for_epoch(8, epochs=10) == "adversarial"
-        history = model.fit(split.train, epochs=3, test=split.test)
-        assert [r["objective"] for r in history] == ["bpr", "adversarial", "adversarial"]
-        assert list(history[-1]["metrics"]) == ["clean", "fgsm", "msap"]
+        assert model.objectives == ["bpr", "adversarial"] and not model.schedule_cycles
+        assert model.default_schedule({"bpr": 10, "adversarial": 10}) == [("bpr", 40), ("adversarial", 20)]
+        test = EvaluationSampler(split.test, 64, [split.train])
+        history = model.fit(split.train, epochs=3, eval_samplers={"test": AdversarialEvaluation(test, split.train)},
+                            verbose=False)
+        per_epoch = history.batches_per_epoch
+        # The model's epochs=6 with 2 adversarial ones switches after epoch 4: fit's 3 epochs stay in BPR.
+        assert [w["objective"] for w in history.losses] == ["bpr"] * 3
+        assert {"fgsm/NDCG@10", "msap/NDCG@10", "NDCG@10"} <= set(history.evaluations[-1]["metrics"])
         assert model.train(BATCH) > 0  # the default objective is 'bpr'
+        with PairwiseSampler(split.train, 64, seed=1) as sampler:
+            history = ModelTrainer(model, verbose=False).train(8 * per_epoch, per_epoch, None, sampler)
+        assert [w["objective"] for w in history.losses] == ["bpr"] * 4 + ["adversarial"] * 4  # stays adversarial
     with make_model(split, features, adversarial_epochs=None, epochs=9) as model:
         assert model.adversarial_epochs == 6  # two thirds of the epochs by default
+    with make_model(split, features, adversarial_epochs=6, epochs=6) as model:
+        assert model.default_schedule({"bpr": 5, "adversarial": 5}) == [("adversarial", 30)]
+
+
+def test_early_stopping_watches_only_the_adversarial_phase():
+    split, features = planted_with_features()
+    with make_model(split, features, epochs=4, adversarial_epochs=2) as model, \
+            PairwiseSampler(split.train, 64, seed=0) as sampler:
+        per_epoch = sampler.batches_per_epoch
+        history = ModelTrainer(model, early_stop_metric="NDCG@10", patience=1, verbose=False).train(
+            4 * per_epoch, per_epoch, None, sampler, eval_samplers=[EvaluationSampler(split.validation, 64,
+                                                                                      [split.train])])
+    assert history.best_iteration > 2 * per_epoch  # the best model is an adversarially trained one
 
 
 def test_shares_variables_with_serving_and_adds_none_for_the_adversary():
@@ -126,18 +147,20 @@ def test_adversarial_objective_adds_l_adv_times_the_perturbed_loss():
 def test_rejects_bad_settings():
     split, features = planted_with_features()
     with tf.Graph().as_default():
-        with pytest.raises(UnknownOptionError, match=r"^amr: `adversarial_epochs` must be an integer in \[0, epochs=6\]"):
+        with pytest.raises(SettingError, match=r"^amr: `adversarial_epochs` must be an integer >= 0 and <= 6"):
             make_model(split, features, adversarial_epochs=7)
-        with pytest.raises(UnknownOptionError, match="^amr: `l_adv` must be >= 0"):
+        with pytest.raises(SettingError, match="^amr: `l_adv` must be a finite number >= 0"):
             make_model(split, features, l_adv=-0.5)
 
 
 def test_amr_beats_most_popular_on_ml100k():
     split, features = ml100k_with_genres()
+    test = EvaluationSampler(split.test, 1024, [split.train])
     with AMR(batch_size=512, max_user=split.max_user, max_item=split.max_item, item_features=features,
-             epochs=4, adversarial_epochs=2, seed=0, eval_perturbations=False) as model:
-        history = model.fit(split.train, test=split.test)
-    assert [r["objective"] for r in history] == ["bpr", "bpr", "adversarial", "adversarial"]
-    learned, popular = history[-1]["metrics"]["clean"], popularity_metrics(split)
+             epochs=4, adversarial_epochs=2, seed=0) as model:
+        history = model.fit(split.train, eval_samplers={"test": test}, evaluators=[HitRatio(10), NDCG(10)],
+                            verbose=False)
+    assert [w["objective"] for w in history.losses] == ["bpr", "bpr", "adversarial", "adversarial"]
+    learned, popular = history.evaluations[-1]["metrics"], popularity_metrics(split)
     assert learned["NDCG@10"] > 1.2 * popular["NDCG@10"]
     assert learned["Hit@10"] > popular["Hit@10"]

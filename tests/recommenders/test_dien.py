@@ -107,11 +107,11 @@ def test_gru_types_give_different_predictions(planted):
 
 
 def test_inputs_and_errors(planted):
-    with pytest.raises(UnknownOptionError, match="unknown gru_type 'LSTM'"):
+    with pytest.raises(UnknownOptionError, match="`gru_type` must be one of .*got 'LSTM'"):
         small_dien(planted, gru_type='LSTM')
-    with pytest.raises(UnknownOptionError, match='alpha weighs the auxiliary loss'):
+    with pytest.raises(UnknownOptionError, match='`alpha` must be a finite number >= 0'):
         small_dien(planted, alpha=-1.0)
-    with pytest.raises(ShapeError, match='item_features must be'):
+    with pytest.raises(ShapeError, match='`item_features` must be a \[120, F\] matrix'):
         small_dien(planted, item_features=np.ones((3, 2)))
     with small_dien(planted, use_history=False, item_features=None, mlp_hidden_size=[4]) as model:
         assert model.input_names(train=True) == ['item_id', 'label']

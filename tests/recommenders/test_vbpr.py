@@ -1,4 +1,7 @@
-"""Tests of VBPR: the VBPR score, variable sharing, the evaluation attacks, learning on ML-100K."""
+"""Tests of VBPR: the VBPR score, variable sharing, settings, learning on ML-100K.
+
+The evaluation attacks on its features are tested in tests/trainer/test_adversarial_evaluation.py.
+"""
 
 import h5py
 import numpy as np
@@ -6,10 +9,11 @@ import pytest
 import tensorflow.compat.v1 as tf
 
 from openrec2.datasets import make_planted_implicit
-from openrec2.errors import DataError, ShapeError, UnknownOptionError
-from openrec2.recommenders.vbpr import VBPR
-from openrec2.utils.evaluators import NDCG, HitRatio, evaluate
-from openrec2.utils.samplers import PairwiseSampler
+from openrec2.errors import DataError, DTypeError, SettingError, ShapeError
+from openrec2.recommenders import VBPR
+from openrec2.trainer.adversarial_evaluation import attack_perturbation
+from openrec2.utils.evaluators import NDCG, HitRatio
+from openrec2.utils.samplers import EvaluationSampler, PairwiseSampler
 
 from visual_data import (ml100k_with_genres, planted_with_features, popularity_metrics, ranking_metrics,
                          small_model)
@@ -29,7 +33,7 @@ def trained():
     """A VBPR fitted on a small planted problem whose features are informative."""
     split, features = planted_with_features()
     model = make_model(split, features)
-    model.fit(split.train, seed=0)
+    model.fit(split.train, seed=0, verbose=False)
     yield model, split, features
     model.close()
 
@@ -95,54 +99,6 @@ def test_loss_is_bpr_plus_the_three_regularisers():
     assert loss == pytest.approx(expected, rel=1e-4)
 
 
-def test_fgsm_has_norm_eps_per_item_and_increases_the_loss(trained):
-    model, split, _ = trained
-    before = model.serve({"user_id": np.arange(5, dtype=np.int32)})
-    delta = model.attack_perturbation(split.train, "fgsm")
-    assert delta.shape == (split.max_item, 4)
-    # Every item enters the attacked loss (as a negative at least), so every gradient is nonzero.
-    np.testing.assert_allclose(np.linalg.norm(delta, axis=1), 0.5, rtol=1e-4)
-    clean, attacked = model.attack_loss(split.train), model.attack_loss(split.train, delta)
-    assert attacked > clean
-    rng = np.random.default_rng(0)
-    random = rng.standard_normal(delta.shape)
-    random *= 0.5 / np.linalg.norm(random, axis=1, keepdims=True)
-    assert model.attack_loss(split.train, random) < attacked  # the gradient direction matters
-    # The attack starts from zero each time and never touches serving.
-    np.testing.assert_array_equal(model.attack_perturbation(split.train, "fgsm"), delta)
-    np.testing.assert_array_equal(model.serve({"user_id": np.arange(5, dtype=np.int32)}), before)
-
-
-def test_msap_stays_in_the_ball_and_increases_the_loss_at_least_as_much_as_fgsm(trained):
-    model, split, _ = trained
-    fgsm = model.attack_perturbation(split.train, "fgsm")
-    msap = model.attack_perturbation(split.train, "msap")
-    assert np.all(np.linalg.norm(msap, axis=1) <= 0.5 + 1e-5)
-    assert not np.allclose(msap, fgsm)
-    assert model.attack_loss(split.train, msap) >= model.attack_loss(split.train, fgsm)
-
-
-def test_evaluate_under_attack_matches_evaluate_and_writes_a_tsv(trained, tmp_path):
-    model, split, _ = trained
-    path = tmp_path / "attack.tsv"
-    results = model.evaluate_under_attack(split.train, split.test, tsv_path=str(path), epoch=3)
-    assert list(results) == ["clean", "fgsm", "msap"]
-    users = split.test.users
-    direct = evaluate(model.serve_all_items(users), split.test.item_lists(users), split.train.item_lists(users),
-                      [HitRatio(10), NDCG(10)])
-    assert dict(results["clean"]) == pytest.approx(dict(direct))
-    assert results["fgsm"]["NDCG@10"] < results["clean"]["NDCG@10"]
-    lines = path.read_text().splitlines()
-    assert lines[0].split("\t") == ["epoch", "metric", "clean", "fgsm", "msap", "fgsm_change", "msap_change"]
-    row = dict(zip(lines[0].split("\t"), lines[2].split("\t")))
-    assert row["epoch"] == "3" and row["metric"] == "NDCG@10"
-    assert float(row["fgsm"]) == pytest.approx(results["fgsm"]["NDCG@10"], abs=1e-6)
-    assert float(row["fgsm_change"]) == pytest.approx(
-        results["fgsm"]["NDCG@10"] / results["clean"]["NDCG@10"] - 1, abs=1e-5)
-    model.evaluate_under_attack(split.train, split.test, attacks=["clean"], tsv_path=str(path))
-    assert len(path.read_text().splitlines()) == 3 + 2  # appended, no second header
-
-
 def test_features_from_h5py_are_stored_and_restored(tmp_path):
     split, features = planted_with_features()
     with h5py.File(tmp_path / "features.h5", "w") as handle:
@@ -157,7 +113,7 @@ def test_features_from_h5py_are_stored_and_restored(tmp_path):
         users = np.arange(10, dtype=np.int32)
         np.testing.assert_allclose(other.serve({"user_id": users}), model.serve({"user_id": users}), rtol=1e-6)
         np.testing.assert_array_equal(other.item_features, np.zeros_like(features))  # the constructor's copy
-        np.testing.assert_array_equal(other.attack_perturbation(split.train, "clean"), np.zeros_like(features))
+        np.testing.assert_array_equal(attack_perturbation(other, split.train, "clean"), np.zeros_like(features))
 
 
 def _with_nan(features):
@@ -167,11 +123,14 @@ def _with_nan(features):
 
 
 @pytest.mark.parametrize("edit_features, change, error, match", [
-    (lambda f: f[:-1], {}, ShapeError, r"`item_features` must be a \[max_item=80, F\]"),
+    (lambda f: f[:-1], {}, ShapeError, r"`item_features` must be a \[80, F\] matrix"),
     (_with_nan, {}, DataError, "`item_features` holds NaN"),
-    (None, dict(factors_d=0), UnknownOptionError, "`factors_d` must be a positive integer"),
-    (None, dict(l_e=-1.0), UnknownOptionError, "`l_e` must be >= 0"),
-    (None, dict(nb_iter=0), UnknownOptionError, "`nb_iter` must be an integer >= 1")])
+    (lambda f: f.astype(str), {}, DTypeError, "`item_features` must hold numbers"),
+    (None, dict(factors_d=0), SettingError, "`factors_d` must be an integer >= 1"),
+    (None, dict(factors=8.0), SettingError, r"`factors` must be an integer >= 1, got 8.0 \(a float\)"),
+    (None, dict(l_e=-1.0), SettingError, "`l_e` must be a finite number >= 0"),
+    (None, dict(lr=-1.0), SettingError, "`lr` must be a finite number > 0"),
+    (None, dict(nb_iter=0), SettingError, "`nb_iter` must be an integer >= 1")])
 def test_rejects_bad_settings(edit_features, change, error, match):
     split, features = planted_with_features()
     features = edit_features(features) if edit_features else features
@@ -179,22 +138,15 @@ def test_rejects_bad_settings(edit_features, change, error, match):
         make_model(split, features, **change)
 
 
-def test_rejects_bad_attacks():
-    split, features = planted_with_features()
-    with make_model(split, features) as model:
-        with pytest.raises(UnknownOptionError, match="^vbpr: unknown attack 'pgd'"):
-            model.attack_perturbation(split.train, "pgd")
-        with pytest.raises(ShapeError, match=r"^vbpr: a perturbation must have the feature matrix's shape"):
-            model.attack_loss(split.train, np.zeros((3, 4)))
-
-
 def test_vbpr_beats_most_popular_on_ml100k():
     split, features = ml100k_with_genres()
+    test = EvaluationSampler(split.test, 1024, [split.train])
     with VBPR(batch_size=512, max_user=split.max_user, max_item=split.max_item, item_features=features,
-              seed=0, eval_perturbations=False) as model:
-        history = model.fit(split.train, epochs=4, test=split.test)
-        assert [r["objective"] for r in history] == ["bpr"] * 4
-        learned = history[-1]["metrics"]["clean"]
+              seed=0) as model:
+        history = model.fit(split.train, epochs=4, eval_samplers={"test": test}, evaluators=[HitRatio(10), NDCG(10)],
+                            verbose=False)
+        assert [window["objective"] for window in history.losses] == ["bpr"] * 4
+        learned = history.evaluations[-1]["metrics"]
         assert learned == pytest.approx(dict(ranking_metrics(model.serve_all_items(
             np.arange(split.max_user)), split)))
     popular = popularity_metrics(split)
@@ -219,8 +171,8 @@ def test_large_feature_matrices_are_fed_not_embedded_and_score_the_same(monkeypa
 @pytest.mark.slow
 def test_a_feature_matrix_over_two_gigabytes_trains_and_serves():
     # TensorFlow refuses graphs over 2 GB, so this only works because the matrix is fed.
-    # Peak memory about 15 GB: VBPR also keeps the attack's perturbation and gradient,
-    # each the size of the matrix.
+    # Peak memory about 15 GB: VBPR also keeps the evaluation attack's perturbation and
+    # gradient, each the size of the matrix.
     split = make_planted_implicit(num_users=50, num_items=140_000, rank=2, per_user=5)
     features = np.zeros((split.max_item, 4096), np.float32)  # 140,000 items x 4096-d = 2.29 GB
     features[np.arange(split.max_item), np.arange(split.max_item) % 4096] = 1.0

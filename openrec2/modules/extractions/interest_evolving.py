@@ -17,7 +17,6 @@ from typing import Optional, Sequence
 
 import tensorflow.compat.v1 as tf
 
-from openrec2.validation import check_choice
 from openrec2.modules.checks import require_dims, require_tensor
 from openrec2.modules.extractions.extraction import Extraction
 from openrec2.modules.extractions.sequence_attention import SequenceAttLayer
@@ -25,6 +24,7 @@ from openrec2.modules.recurrent.agru_cell import AGRUCell
 from openrec2.modules.recurrent.augru_cell import AUGRUCell
 from openrec2.modules.recurrent.dynamic_gru import dynamic_gru
 from openrec2.modules.recurrent.gru_cell import GRUCell
+from openrec2.validation import check_choice
 
 GRU_TYPES = ('AGRU', 'AUGRU', 'AIGRU', 'GRU')
 

@@ -8,11 +8,11 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 
 from openrec2.errors import ShapeError, scoped
-from openrec2.validation import check_choice, check_int_list
 from openrec2.modules.array_initializer import array_initializer
 from openrec2.modules.checks import require_tensor
-from openrec2.modules.row_norms import project_rows
 from openrec2.modules.extractions.extraction import Extraction
+from openrec2.modules.row_norms import project_rows
+from openrec2.validation import check_choice, check_int_list
 
 #: Standard deviation of the 'normal' initialiser (truncated normal).
 NORMAL_INIT_STDDEV = 0.01

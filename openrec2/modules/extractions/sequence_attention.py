@@ -14,10 +14,10 @@ from typing import Optional, Sequence
 import tensorflow.compat.v1 as tf
 
 from openrec2.errors import ShapeError, scoped
-from openrec2.validation import check_choice
 from openrec2.modules.checks import require_dims, require_tensor
 from openrec2.modules.extractions.extraction import Extraction
 from openrec2.modules.layers import dense
+from openrec2.validation import check_choice
 
 ACTIVATIONS = {'sigmoid': tf.sigmoid, 'relu': tf.nn.relu, 'tanh': tf.tanh}
 

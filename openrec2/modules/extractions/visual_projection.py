@@ -14,10 +14,10 @@ from typing import Optional, Tuple
 import tensorflow.compat.v1 as tf
 
 from openrec2.errors import ShapeError, scoped
-from openrec2.validation import check_int
 from openrec2.modules.checks import require_tensor
 from openrec2.modules.extractions.extraction import Extraction
 from openrec2.modules.extractions.latent_factor import make_initializer
+from openrec2.validation import check_int
 
 
 class VisualProjection(Extraction):

@@ -10,10 +10,10 @@ from typing import Optional
 import tensorflow.compat.v1 as tf
 
 from openrec2.errors import MissingInputError, scoped
-from openrec2.validation import check_positive
 from openrec2.modules.checks import optional_matrix
 from openrec2.modules.interactions.interaction import Interaction
 from openrec2.modules.transh import norm_excess_loss, orthogonality_loss, transh_distance
+from openrec2.validation import check_positive
 
 
 class TransHMargin(Interaction):

@@ -12,15 +12,19 @@ ranking; definitions are RecBole's (see :mod:`.ranking_metrics`). numpy only.
 """
 
 from openrec2.utils.evaluators.auc import AUC
-from openrec2.utils.evaluators.evaluate import (default_ranking_evaluators, evaluate, evaluate_labelled,
-                                                evaluate_sampled)
+from openrec2.utils.evaluators.evaluate import (
+                                                default_ranking_evaluators,
+                                                evaluate,
+                                                evaluate_labelled,
+                                                evaluate_sampled,
+)
 from openrec2.utils.evaluators.evaluator import Evaluator, validate_cutoffs
-from openrec2.utils.item_lists import ItemLists
 from openrec2.utils.evaluators.labelled_metrics import MSE, RMSE, LogLoss
 from openrec2.utils.evaluators.ranking import RankedBlock, rank_block, top_k_indices
 from openrec2.utils.evaluators.ranking_metrics import MAP, MRR, NDCG, HitRatio, Precision, Recall
 from openrec2.utils.evaluators.results import MetricResults
 from openrec2.utils.evaluators.runner import evaluate_with_scorer
+from openrec2.utils.item_lists import ItemLists
 
 __all__ = [
     'AUC', 'Evaluator', 'HitRatio', 'ItemLists', 'LogLoss', 'MAP', 'MRR', 'MSE', 'MetricResults', 'NDCG',

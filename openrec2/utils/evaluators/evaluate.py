@@ -28,14 +28,14 @@ from typing import Any, Optional, Union
 import numpy as np
 
 from openrec2.errors import DataError, DTypeError, ShapeError, UnknownOptionError, scoped
-from openrec2.validation import check_int
-from openrec2.utils.item_lists import ItemLists, keys_contain
 from openrec2.utils.evaluators.auc import AUC
 from openrec2.utils.evaluators.evaluator import Evaluator
-from openrec2.utils.ragged import ragged_positions
 from openrec2.utils.evaluators.ranking import mask_scores, rank_block
 from openrec2.utils.evaluators.ranking_metrics import MAP, MRR, NDCG, HitRatio, Precision, Recall
 from openrec2.utils.evaluators.results import MetricAccumulator, MetricResults
+from openrec2.utils.item_lists import ItemLists, keys_contain
+from openrec2.utils.ragged import ragged_positions
+from openrec2.validation import check_int
 
 _SCOPE = 'evaluate'
 

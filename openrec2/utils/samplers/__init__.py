@@ -15,9 +15,13 @@ from openrec2.utils.samplers.pairwise import PairwiseSampler, RandomPairwiseSamp
 from openrec2.utils.samplers.pointwise import PointwiseSampler, StratifiedPointwiseSampler
 from openrec2.utils.samplers.random_pointwise import RandomPointwiseSampler
 from openrec2.utils.samplers.sampler import Sampler
-from openrec2.utils.samplers.sequence_examples import (labelled_sequence_examples, labelled_sequence_sampler,
-                                                       ranking_sequence_sampler, sampled_ranking_examples,
-                                                       sequence_examples)
+from openrec2.utils.samplers.sequence_examples import (
+                                                       labelled_sequence_examples,
+                                                       labelled_sequence_sampler,
+                                                       ranking_sequence_sampler,
+                                                       sampled_ranking_examples,
+                                                       sequence_examples,
+)
 from openrec2.utils.samplers.sequence_sampler import SequenceSampler
 
 __all__ = ['CandidateEvaluationSampler', 'EvaluationSampler', 'ExplicitSampler', 'KGSampler',

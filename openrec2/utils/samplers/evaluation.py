@@ -36,10 +36,10 @@ from typing import Any, Optional, Union
 import numpy as np
 
 from openrec2.errors import DataError, DTypeError, scoped
-from openrec2.validation import check_int
 from openrec2.utils.dataset import Dataset
 from openrec2.utils.item_lists import ItemLists, keys_contain
 from openrec2.utils.samplers.negatives import known_items, sample_negatives
+from openrec2.validation import check_int
 
 Batch = dict[str, np.ndarray]
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Optional
 
-from openrec2.validation import check_int
 from openrec2.utils.dataset import Dataset
 from openrec2.utils.samplers.pairwise import PairwiseSampler
+from openrec2.validation import check_int
 
 
 class NPairwiseSampler(PairwiseSampler):

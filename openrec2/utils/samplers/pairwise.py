@@ -17,10 +17,10 @@ from typing import Optional
 
 import numpy as np
 
-from openrec2.validation import check_choice
 from openrec2.utils.dataset import Dataset
 from openrec2.utils.samplers.negatives import sample_negatives
 from openrec2.utils.samplers.sampler import Batch, Sampler, shuffled_pass_rows
+from openrec2.validation import check_choice
 
 PAIRWISE_MODES = ('interaction', 'user')
 _PASS_STREAM = 0x9A55  # tags the seed stream of per-pass permutations, apart from batch streams

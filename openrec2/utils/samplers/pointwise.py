@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from openrec2.validation import check_probability
 from openrec2.utils.dataset import Dataset
 from openrec2.utils.samplers.negatives import sample_negatives
 from openrec2.utils.samplers.sampler import Batch, Sampler
+from openrec2.validation import check_probability
 
 
 class StratifiedPointwiseSampler(Sampler):

@@ -23,9 +23,9 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from openrec2.errors import DataError, DTypeError, SamplerError, scoped
-from openrec2.validation import check_int
 from openrec2.utils.dataset import Dataset
 from openrec2.utils.samplers.negatives import check_negatives_exist
+from openrec2.validation import check_int
 
 Batch = dict[str, np.ndarray]
 

@@ -20,14 +20,14 @@ from typing import Optional
 
 import numpy as np
 
-from openrec2.utils.sequences import PADDING_ITEM, BehaviourSequences
 from openrec2.errors import DataError, UnknownOptionError, scoped
-from openrec2.validation import check_int
 from openrec2.utils.dataset import Dataset
 from openrec2.utils.item_lists import ItemLists
 from openrec2.utils.samplers.evaluation import draw_fixed_negatives
 from openrec2.utils.samplers.example_evaluation import CandidateEvaluationSampler, LabelledEvaluationSampler
 from openrec2.utils.samplers.negatives import sample_negatives
+from openrec2.utils.sequences import PADDING_ITEM, BehaviourSequences
+from openrec2.validation import check_int
 
 Batch = dict[str, np.ndarray]
 _SCOPE = 'sequence examples'

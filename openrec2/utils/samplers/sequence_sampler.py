@@ -14,11 +14,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from openrec2.utils.sequences import BehaviourSequences
 from openrec2.errors import DataError, DTypeError, UnknownOptionError, scoped
 from openrec2.utils.samplers.negatives import check_negatives_exist
 from openrec2.utils.samplers.sampler import Batch, Sampler, shuffled_pass_rows
 from openrec2.utils.samplers.sequence_examples import check_positive_int, sequence_examples
+from openrec2.utils.sequences import BehaviourSequences
 
 #: Appended to ``[seed, epoch]`` so epoch orders never share a stream with a batch.
 _EPOCH_STREAM_TAG = 0x5E0
