@@ -22,3 +22,12 @@ def test_cycle():
 def test_bad_schedules(steps, message):
     with pytest.raises(UnknownOptionError, match=message):
         ObjectiveSchedule(steps, objectives=['rec', 'kg'])
+
+
+def test_one_way_schedule_stays_in_its_last_phase():
+    schedule = ObjectiveSchedule([('bpr', 3), ('adversarial', 2)], cycle=False)
+    assert [schedule.objective_at(i) for i in range(8)] == ['bpr'] * 3 + ['adversarial'] * 5
+    assert [schedule.in_final_phase(i) for i in (0, 2, 3, 100)] == [False, False, True, True]
+    cycled = ObjectiveSchedule.coerce([('bpr', 3), ('adversarial', 2)])
+    assert cycled.cycle and cycled.objective_at(5) == 'bpr' and cycled.in_final_phase(0)
+    assert not ObjectiveSchedule.coerce(schedule).cycle and 'cycle=False' in repr(schedule)

@@ -6,8 +6,8 @@ import pytest
 from openrec2.errors import DTypeError, ShapeError
 from openrec2.utils import ImplicitDataset
 from openrec2.utils.dataset import make_interactions
-from openrec2.utils.evaluators import ItemLists
-from openrec2.utils.evaluators.item_lists import sorted_unique
+from openrec2.utils.item_lists import ItemLists
+from openrec2.utils.item_lists import sorted_unique
 
 
 def test_rows_are_sorted_and_deduplicated():
@@ -62,3 +62,29 @@ def test_errors():
 
 def test_helpers():
     np.testing.assert_array_equal(sorted_unique(np.array([5, 1, 5, 3])), [1, 3, 5])
+
+
+def test_datasets_samplers_and_evaluators_share_one_structure():
+    from openrec2.utils.samplers import EvaluationSampler
+    train = ImplicitDataset(make_interactions([0, 0, 2, 2, 2], [4, 1, 3, 3, 0]), 3, 5, name='train')
+    test = ImplicitDataset(make_interactions([0, 2], [2, 1]), 3, 5, name='test')
+    assert isinstance(train.positives, ItemLists) and ItemLists.from_dataset(train) is train.positives
+    np.testing.assert_array_equal(train.positives.keys, [1, 4, 10, 13])  # user * max_item + item, no repeats
+    sampler = EvaluationSampler(test, 2, [train], num_negatives=2, seed=0)
+    assert sampler.test_items is test.positives  # used as they are, no conversion
+    assert not np.any(train.positives.contains(sampler.negative_items.row_ids, sampler.negative_items.indices))
+
+
+def test_from_keys_and_empty():
+    lists = ItemLists.from_keys(np.array([7, 2, 2, 5]), num_rows=3, num_items=3, name='k')
+    assert [list(row) for row in lists] == [[2], [2], [1]] and lists.num_items == 3
+    assert lists.contains_keys(np.array([2, 3, 7])).tolist() == [True, False, True]
+    assert len(ItemLists.empty(4, 9)) == 4 and ItemLists.empty(4, 9).indices.size == 0
+    with pytest.raises(ValueError):
+        lists[0][0] = 1  # rows are read-only views
+
+
+def test_the_old_import_path_still_works():
+    from openrec2.utils.evaluators import ItemLists as FromEvaluators
+    from openrec2.utils.evaluators.item_lists import ItemLists as FromOldModule
+    assert FromEvaluators is ItemLists and FromOldModule is ItemLists

@@ -75,3 +75,19 @@ def test_nan_scores_are_refused():
     sampler = EvaluationSampler(TEST, 8, excluded_datasets=[TRAIN])
     with pytest.raises(DataError, match='NaN'):
         evaluate_with_scorer(lambda batch: np.full((batch['user_id'].size, MAX_ITEM), np.nan), sampler)
+
+
+def test_constant_scores_are_reported_as_collapsed():
+    sampler = EvaluationSampler(TEST, 8, [TRAIN])
+    learned = evaluate_with_scorer(score_fn, sampler, [Recall(5)])
+    assert not learned.collapsed and learned.score_spread > 1
+    flat = evaluate_with_scorer(lambda batch: np.full((len(batch['user_id']), MAX_ITEM), 0.031, np.float32),
+                                sampler, [Recall(5)])
+    assert flat.collapsed and flat.score_spread == 0.0 and 'collapsed' in repr(flat)
+    # Rounding noise around one value (ConvNCF's 1e-9 spread at scale 0.03) is a collapse too.
+    noise = np.random.default_rng(0).standard_normal(MAX_ITEM) * 1e-9
+    assert evaluate_with_scorer(lambda batch: np.tile(0.031 + noise, (len(batch['user_id']), 1)), sampler,
+                                [Recall(5)]).collapsed
+    sampled = EvaluationSampler(TEST, 8, [TRAIN], num_negatives=5, seed=0)
+    assert evaluate_with_scorer(lambda batch: np.ones(len(batch['item_id'])), sampled, [Recall(5)]).collapsed
+    assert not evaluate_with_scorer(score_fn, sampled, [Recall(5)]).collapsed
