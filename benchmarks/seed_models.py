@@ -1,8 +1,11 @@
 """The paper models side by side: throughput, evaluation time and test metrics.
 
 Runs every script in ``benchmarks/seed_models/`` (one per model family: AMR/VBPR,
-ConvNCF, KTUP, DIEN), each of which exposes ``run(data_home=None) -> list[dict]``, and
-prints one markdown table per family (the README's "paper models" tables).
+ConvNCF, KTUP, DIEN), each of which exposes ``run(data_home=None) -> list[dict]`` and
+trains through ``run_experiment`` (the path of ``python -m openrec2 train``), and prints
+one markdown table per family (the README's "paper models" tables). When the ML-100K
+families ran, it ends with one table of every ML-100K model on the same per-user 8:1:1
+split (BPR, ConvNCF, KTUP, VBPR, AMR, most-popular): NDCG@10 and Recall@10.
 
 Usage:
     python benchmarks/seed_models.py [amr convncf ktup dien]
@@ -47,15 +50,38 @@ def markdown_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def ml100k_table(results: dict) -> str:
+    """One row per ML-100K model of the families that ran, on their shared split.
+
+    Args:
+        results: ``{model name: ExperimentResult}``.
+
+    Returns:
+        The markdown table (most-popular last).
+    """
+    order = [name for name in ("BPR", "ConvNCF", "KTUP", "VBPR", "AMR") if name in results]
+    rows = [dict(model=name, **{key: results[name].results["test"][key] for key in ("NDCG@10", "Recall@10")},
+                 epochs=f"{results[name].epochs_run:.0f}") for name in order]
+    popular = results[order[0]].baseline["test"]
+    rows.append(dict(model="MostPopular", **{key: popular[key] for key in ("NDCG@10", "Recall@10")}))
+    return markdown_table(rows)
+
+
 def main(argv: list[str]) -> None:
-    """Run the chosen model scripts (all by default) and print the table."""
+    """Run the chosen model scripts (all by default) and print the tables."""
     names = argv or sorted(p.stem for p in MODEL_SCRIPTS.glob("*.py") if not p.stem.startswith("_"))
     print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores")
+    ml100k = {}
     for name in names:
         start = time.perf_counter()
-        rows = load_script(name).run()
+        script = load_script(name)
+        rows = script.run()
+        ml100k.update(getattr(script.run, "results", {}))
         print(f"\n### {name} ({time.perf_counter() - start:.0f} s)\n", flush=True)
         print(markdown_table(rows), flush=True)
+    if ml100k:
+        print("\n### ML-100K, one per-user 8:1:1 split (test, train and validation items excluded)\n")
+        print(ml100k_table(ml100k), flush=True)
 
 
 if __name__ == "__main__":

@@ -133,7 +133,7 @@ def test_convncf_is_pretrained_from_bpr_and_takes_its_cnn_settings():
                          '--set', 'cnn_channels=1,8,8', '--set', 'cnn_kernels=4,4', '--set', 'cnn_strides=4,4',
                          '--set', 'dropout_prob=0.1'])
     pre = result['result'].pretraining
-    assert pre.model == 'BPR' and pre.history.stopped_early or pre.epochs_run == 50
+    assert pre.model == 'BPR' and (pre.history.stopped_early or pre.epochs_run == 50)
     assert result['result'].model_settings['train_method'] == 'after_pretrain'
     assert result['result'].model_settings['cnn_channels'] == [1, 8, 8]
     assert 'pretrained from BPR' in text
@@ -161,7 +161,8 @@ def test_content_models_train_and_report_their_robustness(model, sets):
 
 @requires_data
 def test_ktup_trains_with_its_knowledge_graph():
-    result, text = _run(['--model', 'KTUP', '--dataset', 'ml-100k', '--epochs', '2', '--set', 'margin=1.5'])
+    result, text = _run(['--model', 'KTUP', '--dataset', 'ml-100k', '--epochs', '2', '--lr', '0.005',
+                         '--set', 'margin=1.5'])
     assert 'knowledge graph: held-out triples ranked above corrupted tails' in text
     assert result['result'].results['kg']['KG tail accuracy'] > 0.6
     assert result['test']['Recall@10'] > result['popularity']['test']['Recall@10']

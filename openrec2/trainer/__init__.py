@@ -5,8 +5,8 @@ terminal progress bar (:mod:`.progress`), early stopping (:mod:`.early_stopping`
 multi-objective schedules (:mod:`.schedule`), coloured log lines (:mod:`.console`),
 what is evaluated on a split (:mod:`.evaluations`), the adversarial evaluation of
 content models (:mod:`.adversarial_evaluation`), the knowledge-graph evaluation
-(:mod:`.kg_evaluation`), ``model.fit`` (:mod:`.fitting`), pretraining one model for
-another (:mod:`.pretraining`), the most-popular baseline scorer (:mod:`.baselines`),
+(:mod:`.kg_evaluation`), ``model.fit`` (:mod:`.fitting`), the most-popular baseline
+scorer (:mod:`.baselines`),
 the settings the command line passes to a model (:mod:`.model_settings`), the
 registry of models the command line can train (:mod:`.model_registry`) and the
 experiment both the command line and the benchmarks run (:mod:`.experiment`).

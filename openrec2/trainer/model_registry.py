@@ -130,7 +130,7 @@ def _register_builtin_models() -> None:
                     'ranking runs the CNN over every pair'))
     register_model(ModelSpec(
         'KTUP', 'KTUP', data='knowledge_graph', dim_setting='embedding_size',
-        defaults=dict(epochs=30, batch_size=1024, lr=5e-3, dim=64, eval_every=1, patience=3),
+        defaults=dict(epochs=40, batch_size=1024, lr=1e-3, dim=64, eval_every=1, patience=5),
         settings=dict(train_rec_step=5, train_kg_step=2),
         description='KTUP (Cao et al., WWW 2019): TransH knowledge graph + translation-based preferences; an '
                     'epoch is one round of its rec/kg schedule'))

@@ -1,0 +1,112 @@
+"""Each of the seven built-in models trains through ModelTrainer, the way the command line
+does it: checkpoints, early stopping on validation, and a run resumed from a checkpoint
+(a new model loads it and the trainer continues the count from there)."""
+
+import os
+
+import numpy as np
+import pytest
+
+from openrec2 import ModelTrainer
+from openrec2.datasets import make_planted_implicit
+from openrec2.datasets.data_split import build_data_split
+from openrec2.datasets.knowledge_graph import KnowledgeGraph
+from openrec2.datasets.sequences import sequences_from_split
+from openrec2.trainer.experiment import (ExperimentData, ExperimentSettings, evaluation_plan, model_keywords,
+                                         training_samplers)
+from openrec2.trainer.model_registry import get_model_spec
+from openrec2.utils.dataset import make_interactions
+
+
+def planted(**extra):
+    return make_planted_implicit(num_users=120, num_items=80, rank=3, per_user=12, seed=7, **extra)
+
+
+def interaction_data(with_features=False):
+    split = planted()
+    if with_features:
+        split.item_features = split.metadata['item_factors']
+    return ExperimentData('synthetic', split)
+
+
+def kg_data():
+    split = planted()
+    factors = split.metadata['item_factors']
+    topics = 80 + np.abs(factors).argmax(1)  # entity 80 + r: the item's strongest planted factor
+    items = np.arange(80)
+    graph = KnowledgeGraph('planted', np.concatenate([items, topics]), np.repeat([0, 1], 80),
+                           np.concatenate([topics, items]), 83, 2, items.copy())
+    kg_train, kg_test = graph.split(0.1, seed=0)
+    return ExperimentData('synthetic', split, graph=graph, kg_train=kg_train, kg_test=kg_test)
+
+
+def sequence_data():
+    split = planted()
+    parts = [split.train.data, split.validation.data, split.test.data]
+    data = np.concatenate([make_interactions(p['user_id'], p['item_id']) for p in parts])
+    stamped = make_interactions(data['user_id'], data['item_id'],
+                                timestamp=np.random.default_rng(0).permutation(len(data)))
+    sequences = sequences_from_split(build_data_split('planted', stamped, 120, 80, 'leave_one_out',
+                                                      (0.8, 0.1, 0.1), 0))
+    return ExperimentData('planted', None, sequences=sequences)
+
+
+CASES = {
+    'BPR': (interaction_data, {}), 'PMF': (interaction_data, {}),
+    'VBPR': (lambda: interaction_data(True), dict(epochs=6)),
+    'AMR': (lambda: interaction_data(True), dict(epochs=6, model_settings=dict(adversarial_epochs=5))),
+    'ConvNCF': (interaction_data, dict(dim=16, model_settings=dict(cnn_channels=[1, 8, 8], cnn_kernels=[4, 4],
+                                                                   cnn_strides=[4, 4]))),
+    'KTUP': (kg_data, dict(dim=16, lr=0.01, model_settings=dict(train_rec_step=1, train_kg_step=1))),
+    'DIEN': (sequence_data, dict(dim=8, model_settings=dict(max_seq_length=6, mlp_hidden_size=[16],
+                                                            attention_mlp_size=[8]))),
+}
+
+
+@pytest.mark.parametrize('name', list(CASES))
+def test_trains_with_checkpoints_early_stopping_and_resumes(name, tmp_path):
+    make_data, options = CASES[name]
+    spec, data = get_model_spec(name), make_data()
+    settings = ExperimentSettings(**{'epochs': 4, 'batch_size': 64, 'eval_every': 1, 'patience': 2, 'lr': 0.01,
+                                     **options, 'verbose': False}).resolved(spec)
+    keywords = model_keywords(spec, data, settings)
+    if spec.pretrain:  # ConvNCF starts from a trained BPR, as the command line does it
+        from openrec2.recommenders import BPR
+        with BPR(batch_size=64, max_user=data.split.max_user, max_item=data.split.max_item,
+                 dim_embed=settings.dim, lr=0.01, seed=0) as bpr:
+            bpr.fit(data.split.train, epochs=10, verbose=False)
+            keywords.update(train_method='after_pretrain', pre_model_path=bpr.save(str(tmp_path / 'bpr')))
+    plan, evaluators = evaluation_plan(spec, data, settings, final=False)
+    metric = 'AUC' if spec.data == 'sequences' else 'NDCG@10'
+    save_dir = str(tmp_path / 'run')
+    with spec.recommender_class()(**keywords) as model:
+        sampler, per_epoch = training_samplers(spec, data, settings, model)
+        first = ModelTrainer(model, save_dir=save_dir, early_stop_metric=metric, patience=2, verbose=False).train(
+            2 * per_epoch, per_epoch, per_epoch, sampler, eval_samplers=plan, evaluators=evaluators)
+        scores = _scores(model, plan)
+    assert len(first.checkpoints) == 2 and os.path.exists(first.checkpoints[-1] + '.index')
+    # AMR's early stopping watches its adversarial phase only (iterations after one BPR epoch).
+    watched = [e for e in first.evaluations if e['split'] == 'validation' and not e['collapsed']
+               and (name != 'AMR' or e['iteration'] > per_epoch)]
+    assert first.best_checkpoint is not None and first.best_value == max(e['metrics'][metric] for e in watched)
+    with spec.recommender_class()(**keywords) as resumed:
+        resumed.load(first.checkpoints[-1])
+        steps = resumed.global_step
+        # The first run's samplers go on where they were: the stream continues.
+        second = ModelTrainer(resumed, save_dir=save_dir, verbose=False).train(
+            3 * per_epoch, per_epoch, None, sampler, start_iter=2 * per_epoch, eval_samplers=plan,
+            evaluators=evaluators)
+        assert second.start_iter == 2 * per_epoch and second.iterations_run == per_epoch
+        assert resumed.global_step == steps + per_epoch
+        assert np.isfinite(second.losses[-1]['loss'])
+    for one in (sampler.values() if isinstance(sampler, dict) else [sampler]):
+        one.close()
+    assert scores is not None
+
+
+def _scores(model, plan):
+    """The model serves its validation split after training (the best state restored)."""
+    from openrec2.trainer.evaluations import evaluate_split
+    results = evaluate_split(model, plan['validation'])
+    assert not results.collapsed
+    return results
