@@ -3,7 +3,6 @@ split names, and collapsed scores (warned, flagged, never an improvement)."""
 
 import io
 
-import numpy as np
 import pytest
 
 from openrec2 import ModelTrainer
