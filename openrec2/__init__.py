@@ -11,8 +11,8 @@ __version__ = "0.1.0"
 
 #: Public name -> module that defines it.
 _EXPORTS = {
-    "ModelTrainer": "openrec2.model_trainer",
-    "ImplicitModelTrainer": "openrec2.model_trainer",
+    "ModelTrainer": "openrec2.trainer.model_trainer",
+    "ImplicitModelTrainer": "openrec2.trainer.model_trainer",
     "Recommender": "openrec2.recommenders",
     "BPR": "openrec2.recommenders",
     "PMF": "openrec2.recommenders",

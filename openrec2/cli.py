@@ -1,6 +1,6 @@
 """Command line of openrec2: ``python -m openrec2 train --model BPR --dataset ml-100k``.
 
-``train`` runs :func:`openrec2.trainer.experiment.run_experiment`: it loads the data the
+``train`` runs :func:`openrec2.experiments.experiment.run_experiment`: it loads the data the
 model needs (interactions, item features, a knowledge graph or behaviour sequences),
 pretrains the model a spec names (ConvNCF from BPR), trains with
 :class:`~openrec2.ModelTrainer` (early stopping on a validation metric by default) and
@@ -11,7 +11,7 @@ constructor. Test ranking excludes the training and validation items; validation
 ranking excludes the training items.
 
 ``list`` prints the models (with what they train on and the settings ``--set`` takes)
-and the datasets. Models come from :mod:`openrec2.trainer.model_registry`
+and the datasets. Models come from :mod:`openrec2.experiments.model_registry`
 (``register_model`` adds one); datasets from :mod:`openrec2.datasets.registry`.
 """
 
@@ -27,7 +27,7 @@ os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')  # before TensorFlow is first
 from openrec2.datasets.registry import KG_LOADERS, LOADERS, SEQUENCE_LOADERS  # noqa: E402
 from openrec2.errors import OpenRecError  # noqa: E402
 from openrec2.trainer.console import metrics_table  # noqa: E402
-from openrec2.trainer.model_registry import MODELS, describe_defaults, get_model_spec  # noqa: E402
+from openrec2.experiments.model_registry import MODELS, describe_defaults, get_model_spec  # noqa: E402
 
 _DATASETS_BY_KIND = {'knowledge_graph': KG_LOADERS, 'sequences': SEQUENCE_LOADERS}
 
@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def experiment_settings(args: argparse.Namespace):
-    """The :class:`~openrec2.trainer.experiment.ExperimentSettings` of parsed ``train`` arguments.
+    """The :class:`~openrec2.experiments.experiment.ExperimentSettings` of parsed ``train`` arguments.
 
     Args:
         args: Parsed ``train`` arguments.
@@ -97,8 +97,8 @@ def experiment_settings(args: argparse.Namespace):
     Raises:
         SettingError: A bad option or ``--set`` value.
     """
-    from openrec2.trainer.experiment import ExperimentSettings, owned_settings
-    from openrec2.trainer.model_settings import parse_model_settings
+    from openrec2.experiments.experiment import ExperimentSettings, owned_settings
+    from openrec2.experiments.model_settings import parse_model_settings
     from openrec2.validation import check_int, check_learning_rate, check_non_negative
     spec = get_model_spec(args.model)
     given = {name: value for name, value in vars(args).items() if value is not None}  # options left out: defaults
@@ -149,7 +149,7 @@ def run_train(args: argparse.Namespace, out: TextIO) -> dict:
     Raises:
         OpenRecError: Bad options or data, or a collapsed model (the message says what to change).
     """
-    from openrec2.trainer.experiment import run_experiment
+    from openrec2.experiments.experiment import run_experiment
     spec = get_model_spec(args.model)
     _check_stop_metric(args, spec)
     settings = experiment_settings(args)
@@ -163,7 +163,7 @@ def print_report(result, out: TextIO) -> None:
     """Print the metrics table, the robustness / KG lines, the settings and the run time.
 
     Args:
-        result: An :class:`~openrec2.trainer.experiment.ExperimentResult`.
+        result: An :class:`~openrec2.experiments.experiment.ExperimentResult`.
         out: Output stream.
     """
     splits = [name for name in ('validation', 'test') if name in result.results]
@@ -177,7 +177,7 @@ def print_report(result, out: TextIO) -> None:
     print('\n' + metrics_table(rows, keys, label='split / model'), file=out)
     attacked = sorted({key.split('/')[0] for key in result.results['test'] if '/' in key})
     if attacked:
-        from openrec2.trainer.model_settings import constructor_parameters
+        from openrec2.experiments.model_settings import constructor_parameters
         eps = result.model_settings.get('eps', constructor_parameters(get_model_spec(result.model).
                                                                       recommender_class())['eps'].default)
     for attack in attacked:
@@ -207,8 +207,8 @@ def print_report(result, out: TextIO) -> None:
 
 
 def _list(out: TextIO) -> None:
-    from openrec2.trainer.experiment import owned_settings
-    from openrec2.trainer.model_settings import settable_names
+    from openrec2.experiments.experiment import owned_settings
+    from openrec2.experiments.model_settings import settable_names
     print('models:', file=out)
     for name, spec in sorted(MODELS.items()):
         kinds = _DATASETS_BY_KIND.get(spec.data)

@@ -6,7 +6,7 @@ import tensorflow.compat.v1 as tf
 
 from openrec2.recommenders import Recommender
 from openrec2.recommenders.id_inputs import IdInputs
-from openrec2.trainer.model_registry import MODELS, ModelSpec, register_model
+from openrec2.experiments.model_registry import MODELS, ModelSpec, register_model
 
 
 class GlobalBias(IdInputs, Recommender):

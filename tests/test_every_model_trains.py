@@ -12,9 +12,9 @@ from openrec2.datasets import make_planted_implicit
 from openrec2.datasets.data_split import build_data_split
 from openrec2.datasets.knowledge_graph import KnowledgeGraph
 from openrec2.datasets.sequences import sequences_from_split
-from openrec2.trainer.experiment import (ExperimentData, ExperimentSettings, evaluation_plan, model_keywords,
+from openrec2.experiments.experiment import (ExperimentData, ExperimentSettings, evaluation_plan, model_keywords,
                                          training_samplers)
-from openrec2.trainer.model_registry import get_model_spec
+from openrec2.experiments.model_registry import get_model_spec
 from openrec2.utils.dataset import make_interactions
 
 

@@ -1,8 +1,9 @@
 """The package's layers point down, and models hold graphs while the trainer holds the loop.
 
-Read from the source files' top-level imports (what a module needs to be imported at
-all): ``openrec2/utils`` needs nothing from ``datasets``, ``recommenders``, ``trainer``
-or the trainer module; ``modules`` nothing from ``recommenders`` or ``trainer``; and no
+Read from the source files' imports: at module level ``openrec2/utils`` needs nothing
+above it, ``modules`` nothing from ``recommenders`` or ``trainer``, ``recommenders``
+nothing from ``trainer`` (``fit`` calls into it from inside the method), and the
+trainer no recommender or dataset anywhere (it knows models by their interface). No
 recommender loops over epochs, builds a training sampler or writes result files.
 """
 
@@ -25,17 +26,39 @@ def top_level_imports(path: Path) -> set:
     return names
 
 
+ABOVE_UTILS = ('openrec2.datasets', 'openrec2.recommenders', 'openrec2.trainer', 'openrec2.model_trainer',
+               'openrec2.modules', 'openrec2.experiments', 'openrec2.cli')
+
+
 @pytest.mark.parametrize('layer, forbidden', [
-    ('utils', ('openrec2.datasets', 'openrec2.recommenders', 'openrec2.trainer', 'openrec2.model_trainer',
-               'openrec2.modules', 'openrec2.cli')),
-    ('modules', ('openrec2.recommenders', 'openrec2.trainer', 'openrec2.model_trainer', 'openrec2.datasets')),
-    ('recommenders', ('openrec2.trainer', 'openrec2.model_trainer', 'openrec2.datasets', 'openrec2.cli')),
+    ('utils', ABOVE_UTILS),
+    ('modules', ('openrec2.recommenders', 'openrec2.trainer', 'openrec2.model_trainer', 'openrec2.datasets',
+                 'openrec2.experiments', 'openrec2.cli')),
+    ('trainer', ('openrec2.recommenders', 'openrec2.datasets', 'openrec2.experiments', 'openrec2.cli')),
+    ('recommenders', ('openrec2.trainer', 'openrec2.model_trainer', 'openrec2.datasets', 'openrec2.experiments',
+                      'openrec2.cli')),
 ])
 def test_layers_import_only_downwards(layer, forbidden):
     offenders = {str(path.relative_to(PACKAGE)): sorted(name for name in top_level_imports(path)
                                                         if name.startswith(forbidden))
                  for path in (PACKAGE / layer).rglob('*.py')}
     assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def all_imports(path: Path) -> set:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_the_trainer_imports_no_model_even_inside_functions():
+    for path in (PACKAGE / 'trainer').rglob('*.py'):
+        assert not [n for n in all_imports(path) if n.startswith(('openrec2.recommenders', 'openrec2.experiments'))], \
+            path.name
 
 
 def test_recommenders_hold_no_training_loop_sampler_or_result_file():

@@ -1,6 +1,6 @@
 """What the paper-model benchmarks share: run a model the way ``python -m openrec2 train`` does.
 
-Every benchmark trains through :func:`openrec2.trainer.experiment.run_experiment` (so
+Every benchmark trains through :func:`openrec2.experiments.experiment.run_experiment` (so
 through :class:`openrec2.ModelTrainer`, with early stopping on validation and the
 model's own schedule) and reads its rows from the results.
 """
@@ -12,9 +12,9 @@ from typing import Optional
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from openrec2.trainer.experiment import (ExperimentData, ExperimentResult, ExperimentSettings,  # noqa: E402
+from openrec2.experiments.experiment import (ExperimentData, ExperimentResult, ExperimentSettings,  # noqa: E402
                                          load_experiment_data, run_experiment)
-from openrec2.trainer.model_registry import get_model_spec  # noqa: E402
+from openrec2.experiments.model_registry import get_model_spec  # noqa: E402
 
 
 def shared_data(model: str, dataset: str, data_home: Optional[str] = None) -> ExperimentData:

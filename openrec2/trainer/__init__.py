@@ -1,15 +1,15 @@
-"""Building blocks of :class:`openrec2.ModelTrainer`.
+"""The training loop (:mod:`.model_trainer`: :class:`openrec2.ModelTrainer`) and its building blocks.
 
 Each file holds one idea: the training history it returns (:mod:`.history`), the
 terminal progress bar (:mod:`.progress`), early stopping (:mod:`.early_stopping`),
 multi-objective schedules (:mod:`.schedule`), coloured log lines (:mod:`.console`),
 what is evaluated on a split (:mod:`.evaluations`), the adversarial evaluation of
 content models (:mod:`.adversarial_evaluation`), the knowledge-graph evaluation
-(:mod:`.kg_evaluation`), ``model.fit`` (:mod:`.fitting`), the most-popular baseline
-scorer (:mod:`.baselines`),
-the settings the command line passes to a model (:mod:`.model_settings`), the
-registry of models the command line can train (:mod:`.model_registry`) and the
-experiment both the command line and the benchmarks run (:mod:`.experiment`).
+(:mod:`.kg_evaluation`), ``model.fit`` (:mod:`.fitting`) and the most-popular baseline
+scorer (:mod:`.baselines`). The trainer knows models only through their interface
+(``train``, ``serve``, ``save``, objectives, default schedule): it imports no
+recommender. The experiments the command line and the benchmarks run are in
+:mod:`openrec2.experiments`.
 """
 
 from openrec2.trainer.adversarial_evaluation import (

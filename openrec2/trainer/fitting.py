@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from openrec2.errors import TrainingError, scoped
+from openrec2.trainer.model_trainer import ModelTrainer
 from openrec2.validation import check_int
 
 
@@ -38,7 +39,6 @@ def fit(model, train, epochs: Optional[int] = None, eval_samplers=(), evaluators
         SettingError: Bad counts.
     """
     import openrec2.utils.samplers as samplers
-    from openrec2.model_trainer import ModelTrainer
 
     if model.training_sampler is None:
         raise TrainingError(scoped(model.scope, (

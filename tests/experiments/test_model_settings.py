@@ -3,11 +3,16 @@
 import pytest
 
 from openrec2.errors import SettingError
+from openrec2.experiments.experiment import owned_settings
+from openrec2.experiments.model_registry import get_model_spec
+from openrec2.experiments.model_settings import (
+    coerce_setting,
+    constructor_parameters,
+    parse_model_settings,
+    settable_names,
+    setting_types,
+)
 from openrec2.recommenders import AMR, DIEN, KTUP, PMF, ConvNCF
-from openrec2.trainer.experiment import owned_settings
-from openrec2.trainer.model_registry import get_model_spec
-from openrec2.trainer.model_settings import (coerce_setting, constructor_parameters, parse_model_settings,
-                                             setting_types, settable_names)
 
 
 def test_types_come_from_annotations_defaults_and_the_bases():

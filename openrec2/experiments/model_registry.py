@@ -3,7 +3,7 @@
 A :class:`ModelSpec` names the recommender class, the kind of data it trains on, which
 constructor keyword the ``--dim`` option sets, the sampler of its interactions, the
 defaults the command line uses for it, and the model it is pretrained from, if any.
-:func:`openrec2.trainer.experiment.run_experiment` does the rest, the same way for every
+:func:`openrec2.experiments.experiment.run_experiment` does the rest, the same way for every
 model. Adding a model is one call::
 
     register_model(ModelSpec('GMF', 'GMF', data='interactions', dim_setting='dim_embed',
@@ -18,7 +18,7 @@ from typing import Any, Optional
 from openrec2.errors import UnknownOptionError, scoped
 from openrec2.validation import check_choice
 
-#: Kinds of training data (see :mod:`openrec2.trainer.experiment`).
+#: Kinds of training data (see :mod:`openrec2.experiments.experiment`).
 DATA_KINDS = ('interactions', 'item_features', 'knowledge_graph', 'sequences')
 #: Settings a spec's ``defaults`` may give, and the command-line options that set them.
 DEFAULTABLE = ('epochs', 'batch_size', 'lr', 'dim', 'l2_reg', 'eval_every', 'patience')

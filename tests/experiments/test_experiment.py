@@ -4,8 +4,8 @@ import pytest
 
 from openrec2.datasets import make_planted_implicit
 from openrec2.errors import CollapsedScoresError, SettingError
-from openrec2.trainer.experiment import ExperimentData, ExperimentSettings, owned_settings, run_experiment
-from openrec2.trainer.model_registry import get_model_spec
+from openrec2.experiments.experiment import ExperimentData, ExperimentSettings, owned_settings, run_experiment
+from openrec2.experiments.model_registry import get_model_spec
 
 
 def test_settings_resolve_from_the_option_then_the_model_then_the_defaults():

@@ -3,9 +3,9 @@
 import pytest
 
 from openrec2.errors import SettingError, UnknownOptionError
+from openrec2.experiments.model_registry import MODELS, ModelSpec, get_model_spec, register_model
+from openrec2.experiments.model_settings import constructor_parameters
 from openrec2.recommenders import AMR, BPR, DIEN, KTUP, PMF, VBPR, ConvNCF
-from openrec2.trainer.model_registry import MODELS, ModelSpec, get_model_spec, register_model
-from openrec2.trainer.model_settings import constructor_parameters
 
 SEVEN = {'BPR': BPR, 'PMF': PMF, 'VBPR': VBPR, 'AMR': AMR, 'ConvNCF': ConvNCF, 'KTUP': KTUP, 'DIEN': DIEN}
 

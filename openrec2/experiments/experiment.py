@@ -34,7 +34,7 @@ from typing import Any, Optional, Sequence, TextIO
 import numpy as np
 
 from openrec2.errors import CollapsedScoresError, DataError, SettingError, UnknownOptionError, scoped
-from openrec2.trainer.model_registry import ModelSpec, get_model_spec
+from openrec2.experiments.model_registry import ModelSpec, get_model_spec
 from openrec2.validation import check_int, check_int_list
 
 _SCOPE = 'openrec2'
@@ -458,7 +458,7 @@ def _pretrain(spec: ModelSpec, dataset: str, data: ExperimentData, settings: Exp
 
 def _train_and_evaluate(spec: ModelSpec, dataset: str, data: ExperimentData, settings: ExperimentSettings,
                         keywords: dict, log_stream: Optional[TextIO]) -> ExperimentResult:
-    from openrec2.model_trainer import ModelTrainer
+    from openrec2.trainer.model_trainer import ModelTrainer
     model = spec.recommender_class()(**keywords)
     train_plan, evaluators = evaluation_plan(spec, data, settings, final=False)
     final_plan, _ = evaluation_plan(spec, data, settings, final=True)
