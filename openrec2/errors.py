@@ -62,6 +62,12 @@ class NaNLossError(TrainingError):
     """The training loss became NaN or infinite."""
 
 
+class DivergenceError(NaNLossError):
+    """Training diverged: a loss became NaN or infinite, exploded past the divergence
+    bound, or a parameter stopped being finite (a :class:`NaNLossError`, which code
+    written for earlier releases catches)."""
+
+
 class CollapsedScoresError(TrainingError):
     """A trained model scores every item the same: its ranking is only the tie-breaking
     order, so its metrics are not reported as a result."""

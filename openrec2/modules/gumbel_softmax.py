@@ -12,6 +12,7 @@ import tensorflow.compat.v1 as tf
 
 from openrec2.errors import ShapeError, scoped
 from openrec2.modules.checks import require_tensor
+from openrec2.modules.step_random import step_uniform
 from openrec2.validation import check_int, check_positive
 
 #: Keeps the logarithms of the Gumbel noise finite.
@@ -65,7 +66,7 @@ def st_gumbel_softmax(logits, temperature: float = 1.0, noise: bool = True) -> t
     if logits.shape.ndims == 0:
         raise ShapeError(scoped(scope, "logits must have a class axis (rank >= 1), got a scalar."))
     if noise:
-        uniform = tf.random_uniform(tf.shape(logits), dtype=logits.dtype)
+        uniform = step_uniform(tf.shape(logits), dtype=logits.dtype)
         logits = logits - tf.log(-tf.log(uniform + GUMBEL_EPSILON) + GUMBEL_EPSILON)
     soft = tf.nn.softmax(logits / temperature, axis=-1)
     hard = tf.one_hot(tf.argmax(soft, axis=-1), tf.shape(soft)[-1], dtype=soft.dtype)

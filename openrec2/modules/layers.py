@@ -11,6 +11,8 @@ from typing import Iterator, Optional, Tuple
 
 import tensorflow.compat.v1 as tf
 
+from openrec2.modules.step_random import step_dropout
+
 #: Momentum of the batch-norm moving averages.
 BATCH_NORM_MOMENTUM = 0.99
 BATCH_NORM_EPSILON = 1e-3
@@ -97,7 +99,8 @@ def batch_norm(inputs: tf.Tensor, train: bool, scope: str = "batch_norm") -> tf.
 
 
 def dropout(inputs: tf.Tensor, rate: Optional[float], train: bool) -> tf.Tensor:
-    """Inverted dropout applied only when training.
+    """Inverted dropout applied only when training (its mask a function of the training
+    step, so a resumed run drops the same entries; see :mod:`openrec2.modules.step_random`).
 
     Args:
         inputs: Any float tensor.
@@ -109,7 +112,7 @@ def dropout(inputs: tf.Tensor, rate: Optional[float], train: bool) -> tf.Tensor:
     """
     if not train or not rate:
         return inputs
-    return tf.nn.dropout(inputs, rate=rate)
+    return step_dropout(inputs, rate)
 
 
 def conv2d_variables(kernel_size: int, in_channels: int, filters: int, use_bias: bool = True,

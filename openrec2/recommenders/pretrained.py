@@ -11,6 +11,7 @@ from typing import Dict, Mapping, Sequence
 
 import numpy as np
 import tensorflow.compat.v1 as tf
+from google.protobuf import text_format
 
 from openrec2.errors import CheckpointError, ShapeError, scoped
 
@@ -28,7 +29,11 @@ def checkpoint_prefix(path: str, scope: str) -> str:
     Raises:
         CheckpointError: no checkpoint there.
     """
-    prefix = tf.train.latest_checkpoint(path) if path and os.path.isdir(path) else path
+    try:
+        prefix = tf.train.latest_checkpoint(path) if path and os.path.isdir(path) else path
+    except (tf.errors.OpError, text_format.ParseError) as err:  # a garbled pointer file
+        raise CheckpointError(scoped(scope, f"the checkpoint pointer file in {path!r} is damaged ({err}); pass a "
+                                            "checkpoint prefix instead.")) from err
     if not prefix or not os.path.exists(prefix + ".index"):
         raise CheckpointError(scoped(scope, (
             f"no checkpoint at {path!r}; pass a directory written by save() or the prefix it returned.")))

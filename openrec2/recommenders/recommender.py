@@ -34,6 +34,8 @@ from openrec2.validation import check_choice, check_int, check_learning_rate, ch
 
 #: Name of the objective every module loss joins unless told otherwise.
 DEFAULT_OBJECTIVE = "default"
+#: Keys the samplers' batches carry for every model; serve() ignores them when unused.
+BATCH_KEYS = ("user_id", "label")
 
 
 class Recommender:
@@ -96,6 +98,9 @@ class Recommender:
             with tf.variable_scope(self._scope):
                 self._global_step = tf.get_variable("global_step", shape=[], dtype=tf.int64,
                                                     trainable=False, initializer=tf.zeros_initializer())
+                # Training noise is drawn from the step (openrec2.modules.step_random), so that a
+                # model restored from a checkpoint draws the noise the uninterrupted run would.
+                tf.add_to_collection(tf.GraphKeys.GLOBAL_STEP, self._global_step)
                 self._build_training_graph()
             try:
                 with tf.variable_scope(self._scope, reuse=True):
@@ -390,7 +395,18 @@ class Recommender:
                 raise ShapeError(scoped(self._scope, (
                     f"input {name!r} holds ids outside [0, {max_value}): min {value.min()}, max {value.max()}.")))
             feed[placeholder] = value.astype(dtype.as_numpy_dtype, copy=False)
+        self._check_batch_rows(feed)
         return feed
+
+    def _check_batch_rows(self, feed: dict) -> None:
+        """Refuse inputs of one call whose numbers of rows differ (they would broadcast or fail
+        deep inside TensorFlow): every input with a free first dimension is one row per example."""
+        rows = {placeholder.op.name.rsplit("/", 1)[-1]: len(value) for placeholder, value in feed.items()
+                if placeholder.shape.ndims and placeholder.shape.as_list()[0] is None}
+        if len(set(rows.values())) > 1:
+            raise ShapeError(scoped(self._scope, (
+                f"the inputs of one batch must have one row per example, got different lengths {rows}; "
+                "give every array the same first dimension.")))
 
     def train(self, batch: Mapping[str, np.ndarray], objective: Optional[str] = None) -> float:
         """Run one training step of one objective.
@@ -458,9 +474,19 @@ class Recommender:
             The scores as a numpy array.
 
         Raises:
-            MissingInputError: no serving output can be computed from the batch.
+            MissingInputError: no serving output can be computed from the batch, or a key
+                of the batch is no serving input (a misspelt key is never ignored).
+            ShapeError: the inputs have different numbers of rows, or a bad shape / id.
             UnknownOptionError: ``perturbed`` for a model without perturbable features.
         """
+        # A misspelt key would otherwise fall back silently to another output (all-item scores
+        # for {'user_id', 'item_idd'}); keys of the model's own training batches are fine.
+        known = set(self._inputs[False]) | set(self._inputs[True]) | set(BATCH_KEYS)
+        unknown = sorted(set(batch) - known)
+        if unknown:
+            raise MissingInputError(scoped(self._scope, (
+                f"batch keys {unknown} are no inputs of this model; its serving inputs are "
+                f"{sorted(self._inputs[False])} (check the spelling).")))
         candidates = [(names, t) for names, t in self._serving_outputs if all(n in batch for n in names)]
         if not candidates:
             raise MissingInputError(scoped(self._scope, (
@@ -507,6 +533,7 @@ class Recommender:
             ShapeError: the arrays have different numbers of rows.
         """
         batch = {name: np.asarray(value) for name, value in batch.items()}
+        check_int(chunk_size, "chunk_size", self._scope, allow_none=True)
         rows = {len(value) for value in batch.values()}
         if len(rows) > 1:
             raise ShapeError(scoped(self._scope, (
@@ -563,15 +590,31 @@ class Recommender:
             CheckpointError: no checkpoint there, or it does not match this model.
         """
         prefix = checkpoint_prefix(path, self._scope)
-        self._check_checkpoint_matches(prefix)
         try:
+            self._check_checkpoint_matches(prefix)
+            self._check_checkpoint_readable(prefix)
             with self.graph.as_default():
                 self._saver.restore(self.sess, prefix)
         except (tf.errors.NotFoundError, tf.errors.InvalidArgumentError) as err:
             raise CheckpointError(scoped(self._scope, (
                 f"checkpoint {prefix!r} does not match this model (different class, sizes or "
                 f"hyper-parameters?): {err.message.splitlines()[0]}"))) from err
+        except tf.errors.OpError as err:
+            raise CheckpointError(scoped(self._scope, (
+                f"checkpoint {prefix!r} is damaged ({type(err).__name__}: {err.message.splitlines()[0]}); "
+                "the model was left as it was. Load an earlier checkpoint."))) from err
         return prefix
+
+    def _check_checkpoint_readable(self, prefix: str) -> None:
+        """Read every tensor of the checkpoint once (its checksums are verified on read)
+        before any variable is assigned, so a damaged file never leaves the model half restored.
+
+        Raises:
+            tf.errors.OpError: a tensor cannot be read (truncated or garbled data).
+        """
+        reader = tf.train.load_checkpoint(prefix)
+        for variable in self.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES):
+            reader.get_tensor(variable.op.name)
 
     def _check_checkpoint_matches(self, prefix: str) -> None:
         """Refuse a checkpoint whose variables or shapes differ from this model's.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Optional
 
+from openrec2.errors import UnknownOptionError, scoped
 from openrec2.validation import check_int, check_non_negative
 
 _SCOPE = 'ModelTrainer'
@@ -73,6 +74,32 @@ class EarlyStopping:
         else:
             self.bad_evaluations += 1
         return improved
+
+    def state(self) -> dict:
+        """What a checkpoint keeps of the stopper: best value and iteration, evaluations
+        without improvement.
+
+        Returns:
+            A JSON-serialisable dict.
+        """
+        return {'metric': self.metric, 'best_value': self.best_value, 'best_iteration': self.best_iteration,
+                'bad_evaluations': self.bad_evaluations}
+
+    def restore(self, state: dict) -> None:
+        """Continue from a :meth:`state` of a stopper on the same metric.
+
+        Args:
+            state: The saved state.
+
+        Raises:
+            UnknownOptionError: The state watched another metric.
+        """
+        if state['metric'] != self.metric:
+            raise UnknownOptionError(scoped(_SCOPE, f'the checkpoint\'s early stopping watched '
+                                                    f'{state["metric"]!r}, this run {self.metric!r}; resume with '
+                                                    'the same early_stop_metric.'))
+        self.best_value, self.best_iteration = state['best_value'], state['best_iteration']
+        self.bad_evaluations = int(state['bad_evaluations'])
 
     @property
     def should_stop(self) -> bool:

@@ -43,7 +43,10 @@ def model_scorer(model, sampler, perturbed: bool = False):
         ``score_fn(batch) -> scores`` for :func:`evaluate_with_scorer`.
     """
     if sampler.sampled or getattr(sampler, 'labelled', False):
-        return lambda batch: model.serve_in_chunks(batch, perturbed=perturbed)
+        # Example rows may carry more than the model reads (a user id for a CTR model).
+        inputs = set(model.input_names(train=False))
+        return lambda batch: model.serve_in_chunks({key: value for key, value in batch.items() if key in inputs},
+                                                   perturbed=perturbed)
     return lambda batch: model.serve_all_items(batch['user_id'], perturbed=perturbed)
 
 

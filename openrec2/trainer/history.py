@@ -179,6 +179,22 @@ class TrainingHistory:
                 'train_seconds': self.train_seconds, 'eval_seconds': self.eval_seconds,
                 'batches_per_epoch': self.batches_per_epoch, 'seconds_per_epoch': self.seconds_per_epoch}
 
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> 'TrainingHistory':
+        """The history :meth:`to_dict` wrote (a resumed run continues it).
+
+        Args:
+            values: A dict of :meth:`to_dict`.
+
+        Returns:
+            The :class:`TrainingHistory`.
+        """
+        history = cls(values['start_iter'], values['batches_per_epoch'])
+        for name in ('losses', 'evaluations', 'checkpoints', 'end_iter', 'stopped_early', 'best_iteration',
+                     'best_value', 'best_checkpoint', 'train_seconds', 'eval_seconds'):
+            setattr(history, name, values[name])
+        return history
+
     def _split(self, split: Optional[str]) -> str:
         splits = self.splits
         if split is None:

@@ -20,32 +20,26 @@ declare graphs, objectives and default schedules, never a loop.
 
 from __future__ import annotations
 
-import glob
-import math
 import os
-import shutil
-import tempfile
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Optional, TextIO, Union
 
-from openrec2.errors import MissingInputError, NaNLossError, UnknownOptionError, scoped
-from openrec2.trainer.console import Console, format_metrics, format_value
+from openrec2.errors import CheckpointError, MissingInputError, NaNLossError, UnknownOptionError, scoped
+from openrec2.trainer.checkpoints import DEFAULT_KEEP, CheckpointStore
+from openrec2.trainer.divergence import DEFAULT_DIVERGENCE_FACTOR
 from openrec2.trainer.early_stopping import EarlyStopping
-from openrec2.trainer.evaluations import evaluate_split, name_eval_samplers, spread_text
+from openrec2.trainer.evaluations import evaluate_split, name_eval_samplers
 from openrec2.trainer.history import TrainingHistory
-from openrec2.trainer.progress import ProgressBar
+from openrec2.trainer.run_state import read_state
 from openrec2.trainer.schedule import ObjectiveSchedule
+from openrec2.trainer.training_run import TRAINING_LOSS_METRIC, TrainingRun
 from openrec2.utils.evaluators import MetricResults
 from openrec2.utils.samplers import EvaluationSampler
-from openrec2.validation import check_int
+from openrec2.validation import check_bool, check_int, check_number
 
 __all__ = ['ImplicitModelTrainer', 'ModelTrainer', 'TRAINING_LOSS_METRIC', 'name_eval_samplers']
 
 _SCOPE = 'ModelTrainer'
-#: Early-stopping metric that means "the mean training loss of each evaluation window".
-TRAINING_LOSS_METRIC = 'loss'
-_BEST_PREFIX = 'best'
 
 
 class ModelTrainer:
@@ -78,11 +72,18 @@ class ModelTrainer:
     model is an adversarially trained one).
 
     Checkpoints: every ``save_iter`` iterations to ``save_dir`` as
-    ``model.ckpt-<iteration>`` (the model's saver keeps the last 5); the best
-    early-stopping state goes to ``save_dir/best/best-<iteration>`` (a temporary folder,
-    removed after the run, when ``save_dir`` is None). Parameters are checked to be
-    finite before any checkpoint is written, so a checkpoint never holds a diverged
-    state.
+    ``model.ckpt-<iteration>`` with the run's state beside it (the ``keep_checkpoints``
+    newest are kept); the best early-stopping state goes to ``save_dir/best/best-<iteration>``
+    (a temporary folder, removed when the run ends or fails, when ``save_dir`` is None).
+    ``train(..., resume=True)`` continues a run from the latest checkpoint of
+    ``save_dir`` exactly as if it had never stopped (see
+    :mod:`openrec2.trainer.run_state`).
+
+    Divergence: a loss that is NaN, infinite or beyond ``divergence_factor`` times its
+    objective's first loss (:mod:`openrec2.trainer.divergence`), or a parameter that is
+    not finite at a checkpoint or an evaluation, stops the run with
+    :class:`~openrec2.errors.DivergenceError` naming the last good checkpoint; no
+    checkpoint of the diverged state is written.
 
     Args:
         model: A :class:`~openrec2.recommenders.Recommender`.
@@ -96,26 +97,45 @@ class ModelTrainer:
         verbose: Print log lines (warnings are printed anyway).
         log_stream: Stream of log lines (default stdout).
         progress_stream: Stream of the progress bar (default stderr).
+        divergence_factor: Multiple of an objective's first loss that counts as
+            divergence (> 1; None: only NaN / inf).
+        sampler_timeout: Seconds to wait for one training batch before a stuck sampler
+            is a :class:`~openrec2.errors.SamplerError` (None: each sampler's own
+            ``timeout``, 600 s by default).
+        keep_checkpoints: Periodic checkpoints kept in ``save_dir``.
 
     Raises:
-        UnknownOptionError: ``patience`` not an integer >= 1.
+        SettingError: A bad setting (``patience`` not an integer >= 1, ...).
     """
 
     def __init__(self, model, save_dir: Optional[str] = None, early_stop_metric: Optional[str] = None,
                  patience: int = 5, early_stop_split: Optional[str] = None,
                  higher_is_better: Optional[bool] = None, progress: Optional[bool] = None, verbose: bool = True,
-                 log_stream: Optional[TextIO] = None, progress_stream: Optional[TextIO] = None) -> None:
+                 log_stream: Optional[TextIO] = None, progress_stream: Optional[TextIO] = None,
+                 divergence_factor: Optional[float] = DEFAULT_DIVERGENCE_FACTOR,
+                 sampler_timeout: Optional[float] = None, keep_checkpoints: int = DEFAULT_KEEP) -> None:
+        for name in ('train', 'serve', 'save', 'load', 'objectives'):
+            if not hasattr(model, name):
+                raise MissingInputError(scoped(_SCOPE, f'model must be a Recommender (it has no {name!r}), got '
+                                                       f'{type(model).__name__}.'))
+        if save_dir is not None and not isinstance(save_dir, (str, os.PathLike)):
+            raise UnknownOptionError(scoped(_SCOPE, f'save_dir must be a folder path or None, got {save_dir!r}.'))
         self.model = model
-        self.save_dir = save_dir
+        self.save_dir = None if save_dir is None else os.fspath(save_dir)
         self.early_stop_metric = early_stop_metric
-        self.patience = patience
+        self.patience = check_int(patience, 'patience', _SCOPE)
         self.early_stop_split = early_stop_split
         self.higher_is_better = higher_is_better
         self.progress = progress
-        self.verbose = verbose
+        self.verbose = check_bool(verbose, 'verbose', _SCOPE)
         self.log_stream = log_stream
         self.progress_stream = progress_stream
-        if early_stop_metric is not None:  # check patience now, not after a long run
+        self.divergence_factor = check_number(divergence_factor, 'divergence_factor', _SCOPE, minimum=1.0,
+                                              min_exclusive=True, allow_none=True)
+        self.sampler_timeout = check_number(sampler_timeout, 'sampler_timeout', _SCOPE, minimum=0.0,
+                                            min_exclusive=True, allow_none=True)
+        self.keep_checkpoints = check_int(keep_checkpoints, 'keep_checkpoints', _SCOPE)
+        if early_stop_metric is not None:  # check the stopper's settings now, not after a long run
             EarlyStopping(early_stop_metric, patience, higher_is_better)
 
     # ================================================================ evaluation
@@ -132,7 +152,14 @@ class ModelTrainer:
         Returns:
             ``{split name: MetricResults}`` (``results.collapsed`` says whether the
             model's scores were constant).
+
+        Raises:
+            NaNLossError: The model's parameters are not finite (its scores would be
+                meaningless).
         """
+        if not self.model.parameters_finite():
+            raise NaNLossError(scoped(_SCOPE, f'{type(self.model).__name__} has NaN or infinite parameters; its '
+                                              'scores would be meaningless. Load a good checkpoint first.'))
         return {name: evaluate_split(self.model, spec, evaluators)
                 for name, spec in name_eval_samplers(eval_samplers).items()}
 
@@ -141,7 +168,8 @@ class ModelTrainer:
               start_iter: int = 0,
               eval_samplers: Union[Mapping[str, Any], Sequence[Any]] = (),
               evaluators: Sequence = (),
-              objective_schedule: Optional[Sequence[tuple[str, int]]] = None) -> TrainingHistory:
+              objective_schedule: Optional[Sequence[tuple[str, int]]] = None, resume: bool = False,
+              resume_from: Optional[str] = None) -> TrainingHistory:
         """Train from iteration ``start_iter`` up to ``total_iter``.
 
         The loss of each objective is averaged over windows of ``eval_iter`` iterations
@@ -163,13 +191,22 @@ class ModelTrainer:
                 or an :class:`~openrec2.trainer.schedule.ObjectiveSchedule` (one-way
                 schedules too); None: the model's ``default_schedule`` (AMR's BPR then
                 adversarial epochs, KTUP's rec / kg rounds), else its default objective.
+            resume: Continue from the latest checkpoint of ``save_dir`` (model, sampler
+                positions, early stopping, history, schedule position); start afresh
+                from ``start_iter`` when there is none.
+            resume_from: Continue from this checkpoint prefix, or the latest of this
+                folder, instead.
 
         Returns:
-            The :class:`~openrec2.trainer.history.TrainingHistory`.
+            The :class:`~openrec2.trainer.history.TrainingHistory` (of the whole run when
+            it was resumed).
 
         Raises:
-            NaNLossError: A loss or a parameter became NaN/inf; the message names the
-                iteration and the last good checkpoint (kept on disk).
+            DivergenceError: A loss exploded or became NaN/inf, or a parameter stopped
+                being finite; the message names the iteration and the last good
+                checkpoint (kept on disk). A :class:`NaNLossError`.
+            CheckpointError: ``resume_from`` holds no trainer checkpoint, or the
+                checkpoint does not fit this model, these samplers or this schedule.
             UnknownOptionError: Bad iteration counts, an unknown objective or split,
                 or an early-stopping metric the evaluations do not produce.
             MissingInputError: A scheduled objective has no sampler.
@@ -186,9 +223,32 @@ class ModelTrainer:
         batches_per_epoch = (getattr(first_sampler, 'batches_per_epoch', None) if single
                              else schedule.period if schedule.cycle else None)
         history = TrainingHistory(start_iter, batches_per_epoch)
-        run = _Run(self, history, schedule, samplers, named_evals, evaluators, stopper, total_iter, eval_iter,
-                   save_iter, start_iter)
+        run = TrainingRun(self, history, schedule, samplers, named_evals, evaluators, stopper, total_iter,
+                          eval_iter, save_iter, start_iter)
+        found = self._checkpoint_to_resume(resume, resume_from)
+        if found is not None:
+            run.restore(*found)
+            run.console.info(f'resumed from {found[0]} at iteration {found[1].iteration}', 'blue')
         return run.execute()
+
+    def _checkpoint_to_resume(self, resume: bool, resume_from: Optional[str]):
+        """``(prefix, run state)`` to continue from, or None to start afresh."""
+        check_bool(resume, 'resume', _SCOPE)
+        if resume_from is not None:
+            path = os.fspath(resume_from)
+            if os.path.isdir(path):
+                found = CheckpointStore(path).latest()
+                if found is None:
+                    raise CheckpointError(scoped(_SCOPE, f'resume_from={path!r} holds no checkpoint written by '
+                                                         'ModelTrainer.'))
+                return found
+            return path, read_state(path)
+        if not resume:
+            return None
+        if self.save_dir is None:
+            raise MissingInputError(scoped(_SCOPE, 'resume=True needs the save_dir the run writes its checkpoints '
+                                                   'to: ModelTrainer(model, save_dir=...).'))
+        return CheckpointStore(self.save_dir).latest()
 
     # ------------------------------------------------------------------ checks
     @staticmethod
@@ -250,213 +310,6 @@ class ModelTrainer:
             True when no NaN or inf is found.
         """
         return self.model.parameters_finite()
-
-
-class _Run:
-    """State of one :meth:`ModelTrainer.train` call (the loop and its bookkeeping)."""
-
-    def __init__(self, trainer: ModelTrainer, history: TrainingHistory, schedule: ObjectiveSchedule,
-                 samplers: dict, named_evals: dict, evaluators: Sequence, stopper: Optional[EarlyStopping],
-                 total_iter: int, eval_iter: Optional[int], save_iter: Optional[int], start_iter: int) -> None:
-        self.trainer, self.model = trainer, trainer.model
-        self.history, self.schedule, self.samplers = history, schedule, samplers
-        self.named_evals, self.evaluators, self.stopper = named_evals, list(evaluators), stopper
-        self.total_iter, self.eval_iter, self.save_iter, self.start_iter = total_iter, eval_iter, save_iter, start_iter
-        self.bar = ProgressBar(total_iter, start_iter, enabled=trainer.progress, stream=trainer.progress_stream)
-        self.console = Console(trainer.verbose, trainer.log_stream, before_write=self.bar.clear)
-        self.window: dict[str, list] = {}  # objective -> [loss sum, iterations]
-        self.window_seconds = 0.0
-        self.last_good: Optional[tuple[str, int]] = None  # (checkpoint prefix, iteration)
-        self.temp_dir: Optional[str] = None
-        self.best_dir: Optional[str] = None
-        self.save_dir = trainer.save_dir
-        if save_iter and self.save_dir is None:
-            self.console.warn(f'save_iter={save_iter} but no save_dir: no periodic checkpoint will be written; '
-                              'pass ModelTrainer(model, save_dir=...) to keep them.')
-        if stopper is not None:
-            if self.save_dir is None:
-                self.temp_dir = tempfile.mkdtemp(prefix='openrec2_best_')
-                self.best_dir = self.temp_dir
-            else:
-                self.best_dir = os.path.join(self.save_dir, _BEST_PREFIX)
-
-    # ------------------------------------------------------------------ loop
-    def execute(self) -> TrainingHistory:
-        history = self.history
-        self.console.info(self._banner(), 'blue')
-        iteration = self.start_iter
-        finished = False
-        try:
-            while iteration < self.total_iter:
-                objective = self.schedule.objective_at(iteration)
-                started = time.perf_counter()
-                try:
-                    batch = self.samplers[objective].next_batch()
-                except StopIteration:
-                    self.console.info(f'sampler of objective {objective!r} is exhausted at iteration {iteration}; '
-                                      'stopping.', 'yellow')
-                    break
-                loss = self.model.train(batch, objective=objective)
-                elapsed = time.perf_counter() - started
-                history.train_seconds += elapsed
-                self.window_seconds += elapsed
-                iteration += 1
-                history.end_iter = iteration
-                if not math.isfinite(loss):
-                    raise self._nan_error(iteration, f'the loss of objective {objective!r} is {loss}')
-                totals = self.window.setdefault(objective, [0.0, 0])
-                totals[0] += loss
-                totals[1] += 1
-                self.bar.update(iteration, f'{objective} loss {totals[0] / totals[1]:.4f}')
-                if (self.eval_iter and iteration % self.eval_iter == 0) or iteration == self.total_iter:
-                    if self._checkpoint_and_evaluate(iteration):
-                        break
-                elif self.save_iter and iteration % self.save_iter == 0:
-                    self._save_periodic(iteration)
-            else:
-                finished = True
-            if not finished and self.window:  # stopped by a finite sampler: close the window
-                self._checkpoint_and_evaluate(iteration)
-            self._restore_best()
-        finally:
-            self.bar.close()
-        self._cleanup()
-        self._log_summary()
-        return history
-
-    def _checkpoint_and_evaluate(self, iteration: int) -> bool:
-        """Log the loss window, evaluate, update early stopping, save. Returns True to stop."""
-        if not self.trainer.parameters_finite():
-            raise self._nan_error(iteration, 'a model parameter is NaN or inf')
-        window_losses = self._flush_window(iteration)
-        results = {}
-        for name, spec in self.named_evals.items():
-            started = time.perf_counter()
-            results[name] = evaluate_split(self.model, spec, self.evaluators)
-            seconds = time.perf_counter() - started
-            self.history.eval_seconds += seconds
-            self.history.add_evaluation(iteration, name, results[name], seconds)
-            if results[name].collapsed:
-                self.console.warn(f'{name}: the scores of {type(self.model).__name__} are the same for every item '
-                                  f'({spread_text(results[name])}); its ranking is only the tie-breaking order, '
-                                  'so these metrics are not the model\'s.')
-        stop = False
-        improved = False
-        # A one-way schedule (AMR) is watched only in its last phase: its best state is one of that phase.
-        if self.stopper is not None and self.schedule.in_final_phase(iteration - 1):
-            value = self._stop_value(window_losses, results)
-            improved = self.stopper.update(value, iteration)
-            if improved:
-                self._save_best(iteration)
-            stop = self.stopper.should_stop
-        for name, metrics in results.items():
-            marker = ' *' if improved and name == self._stop_split() else ''
-            self.console.step(iteration, self.history.epoch_of(iteration), [
-                (f'{name}:', 'green'), (format_metrics(metrics), None),
-                (f'({self.history.evaluations[-1]["seconds"]:.2f} s){marker}', None)])
-        if self.save_iter and iteration % self.save_iter == 0:
-            self._save_periodic(iteration, checked=True)
-        if stop:
-            self.history.stopped_early = True
-            self.console.info(f'early stopping at iteration {iteration}: {self.stopper.metric} did not improve '
-                              f'for {self.stopper.patience} evaluations (best '
-                              f'{format_value(self.stopper.best_value)} at iteration {self.stopper.best_iteration}).',
-                              'yellow')
-        return stop
-
-    def _flush_window(self, iteration: int) -> dict[str, float]:
-        means = {}
-        parts = []
-        for objective, (total, count) in self.window.items():
-            means[objective] = total / count
-            self.history.add_loss(iteration, objective, means[objective], count)
-            parts.append((f'{objective} loss', 'yellow'))
-            parts.append((f'{means[objective]:.4f}', None))
-        if parts:
-            iterations = sum(count for _, count in self.window.values())
-            parts.append((f'({iterations} it, {self.window_seconds:.2f} s)', None))
-            self.console.step(iteration, self.history.epoch_of(iteration), parts)
-        self.window, self.window_seconds = {}, 0.0
-        return means
-
-    def _stop_split(self) -> Optional[str]:
-        if self.stopper is None or self.stopper.metric == TRAINING_LOSS_METRIC:
-            return None
-        return self.trainer.early_stop_split or next(iter(self.named_evals))
-
-    def _stop_value(self, window_losses: dict[str, float], results: dict) -> float:
-        if self.stopper.metric == TRAINING_LOSS_METRIC:
-            return sum(window_losses.values()) if window_losses else float('nan')
-        metrics = results[self._stop_split()]
-        if self.stopper.metric not in metrics:
-            raise UnknownOptionError(scoped(_SCOPE, f'early_stop_metric {self.stopper.metric!r} is not computed; '
-                                                    f'the evaluators give {sorted(metrics)}.'))
-        # Metrics of collapsed (constant) scores never count as an improvement.
-        return float('nan') if metrics.collapsed else metrics[self.stopper.metric]
-
-    # ------------------------------------------------------------------ checkpoints
-    def _save_periodic(self, iteration: int, checked: bool = False) -> None:
-        """Save a rotating checkpoint; ``checked``: the parameters were just found finite."""
-        if self.save_dir is None:
-            return
-        if not checked and not self.trainer.parameters_finite():
-            raise self._nan_error(iteration, 'a model parameter is NaN or inf')
-        prefix = self.model.save(self.save_dir, step=iteration)
-        self.history.checkpoints.append(prefix)
-        self.last_good = (prefix, iteration)
-
-    def _save_best(self, iteration: int) -> None:
-        """Write the best state as ``best-<iteration>``, outside the saver's rotation (so it
-        never pushes a periodic checkpoint out)."""
-        target = self.model.save(self.best_dir, step=iteration, name=_BEST_PREFIX, rotate=False)
-        previous = self.history.best_checkpoint
-        if previous and previous != target:
-            for path in glob.glob(previous + '.*'):
-                os.remove(path)
-        self.history.best_checkpoint = target
-        self.history.best_iteration = iteration
-        self.history.best_value = self.stopper.best_value
-        if self.last_good is None or self.last_good[1] <= iteration:
-            self.last_good = (target, iteration)
-
-    def _restore_best(self) -> None:
-        if self.stopper is None or self.history.best_checkpoint is None:
-            return
-        if self.history.best_iteration != self.history.end_iter:
-            self.model.load(self.history.best_checkpoint)
-            where = '' if self.temp_dir is not None else f' from {self.history.best_checkpoint}'
-            self.console.info(f'restored the best model (iteration {self.history.best_iteration}, '
-                              f'{self.stopper.metric} {format_value(self.stopper.best_value)}){where}', 'blue')
-
-    def _cleanup(self) -> None:
-        if self.temp_dir is not None:
-            shutil.rmtree(self.temp_dir, ignore_errors=True)
-            self.history.best_checkpoint = None
-
-    def _nan_error(self, iteration: int, what: str) -> NaNLossError:
-        self.bar.close()
-        if self.last_good is None:
-            kept = ('no checkpoint was written before it (pass save_dir and a smaller save_iter to keep one)')
-        else:
-            kept = (f'the last good checkpoint is {self.last_good[0]} (iteration {self.last_good[1]}); it is kept '
-                    'and model.load() restores it')
-        return NaNLossError(scoped(_SCOPE, f'{what} at iteration {iteration}; training stopped and the diverged '
-                                           f'state was not saved. {kept}. Lower the learning rate or add '
-                                           'regularisation.'))
-
-    # ------------------------------------------------------------------ logs
-    def _banner(self) -> str:
-        objectives = ', '.join(f'{name} x{count}' for name, count in self.schedule.steps)
-        epoch = f', {self.history.batches_per_epoch} iterations per epoch' if self.history.batches_per_epoch else ''
-        return (f'training {type(self.model).__name__} from iteration {self.start_iter} to {self.total_iter} '
-                f'(objectives: {objectives}{epoch})')
-
-    def _log_summary(self) -> None:
-        history = self.history
-        per_epoch = history.seconds_per_epoch
-        epoch_text = f', {per_epoch:.2f} s per epoch' if per_epoch is not None else ''
-        self.console.info(f'done: {history.iterations_run} iterations in {history.train_seconds:.1f} s of training'
-                          f'{epoch_text}, {history.eval_seconds:.1f} s of evaluation', 'blue')
 
 
 class ImplicitModelTrainer:

@@ -31,6 +31,8 @@ Batch = dict[str, np.ndarray]
 
 _POLL_SECONDS = 0.1
 _JOIN_SECONDS = 5.0
+#: Seconds :meth:`Sampler.next_batch` waits for one batch before a stuck worker is an error.
+DEFAULT_BATCH_TIMEOUT = 600.0
 
 
 class _WorkerFailure:
@@ -47,6 +49,13 @@ class Sampler:
     Subclasses implement :meth:`_make_batch` (and :meth:`_num_batches` when the stream
     is finite). Threads start on the first request; :meth:`close` (or leaving a
     ``with`` block) stops and joins them. One consumer thread reads a sampler.
+
+    Batch ``i`` depends only on the seed and ``i``, so the stream's state is one number,
+    :attr:`position` (the next batch to deliver): :meth:`seek` moves it, which is how a
+    resumed training run continues with exactly the batches it would have had. A worker
+    that delivers nothing for :attr:`timeout` seconds (a stuck computation) makes
+    :meth:`next_batch` raise :class:`~openrec2.errors.SamplerError` instead of waiting
+    forever.
 
     Args:
         dataset: The :class:`~openrec2.utils.Dataset` to sample from. For legacy
@@ -82,6 +91,8 @@ class Sampler:
         self._next_index = 0
         self._started = False
         self._closed = False
+        #: Seconds to wait for one batch before raising SamplerError (None: wait forever).
+        self.timeout: Optional[float] = DEFAULT_BATCH_TIMEOUT
 
     # ------------------------------------------------------------------ subclass hooks
     def _make_batch(self, index: int, rng: np.random.Generator) -> Batch:
@@ -145,27 +156,56 @@ class Sampler:
     def _start(self) -> None:
         per_queue = max(1, math.ceil(self._prefetch / self._num_process))
         self._queues = [queue.Queue(maxsize=per_queue) for _ in range(self._num_process)]
+        self._stop = threading.Event()
+        # Worker k makes the batches k, k + P, ... from the current position on.
+        starts = [self._next_index + (k - self._next_index) % self._num_process for k in range(self._num_process)]
         # Workers hold the sampler only weakly, so a sampler dropped without close()
         # is still collected, and its __del__ stops the threads.
         self._threads = [threading.Thread(target=_work, daemon=True, name=f'{self.scope}-worker-{k}',
-                                          args=(weakref.ref(self), k, self._num_process, self._num_batches(),
-                                                self._queues[k], self._stop))
+                                          args=(weakref.ref(self), starts[k], self._num_process,
+                                                self._num_batches(), self._queues[k], self._stop))
                          for k in range(self._num_process)]
         self._started = True
         for thread in self._threads:
             thread.start()
 
+    @property
+    def position(self) -> int:
+        """Index of the next batch :meth:`next_batch` delivers (batches delivered so far)."""
+        return self._next_index
+
+    def seek(self, position: int) -> None:
+        """Continue the stream at batch ``position`` (workers restart there).
+
+        Args:
+            position: Index of the next batch to deliver (>= 0).
+
+        Raises:
+            SettingError: ``position`` is not an integer >= 0.
+            SamplerError: The sampler is closed.
+        """
+        position = check_int(position, 'position', self.scope, minimum=0)
+        if self._closed:
+            raise SamplerError(scoped(self.scope, 'the sampler is closed; create a new one.'))
+        if self._started:
+            self._shutdown()
+            self._started = False
+        self._next_index = position
+
     # ------------------------------------------------------------------ consumer API
-    def next_batch(self) -> Batch:
+    def next_batch(self, timeout: Optional[float] = None) -> Batch:
         """The next batch of the stream.
+
+        Args:
+            timeout: Seconds to wait for it (None: :attr:`timeout`).
 
         Returns:
             Dict of numpy arrays keyed by model input names.
 
         Raises:
             StopIteration: A finite sampler has delivered all its batches.
-            SamplerError: A worker failed (its exception is the ``__cause__``) or the
-                sampler was closed.
+            SamplerError: A worker failed (its exception is the ``__cause__``), delivered
+                nothing within the timeout, or the sampler was closed.
         """
         if self._closed:
             raise SamplerError(scoped(self.scope, 'the sampler is closed; create a new one.'))
@@ -177,15 +217,24 @@ class Sampler:
             self._start()
         worker = self._next_index % self._num_process
         source, thread = self._queues[worker], self._threads[worker]
+        limit = self.timeout if timeout is None else timeout
+        waited = 0.0
         while True:
             try:
                 item = source.get(timeout=_POLL_SECONDS)
                 break
             except queue.Empty:
+                waited += _POLL_SECONDS
                 if not thread.is_alive() and source.empty():
                     self.close()
                     raise SamplerError(scoped(self.scope, (
                         f'worker {worker} stopped before making batch {self._next_index}.'))) from None
+                if limit is not None and waited >= limit:
+                    self.close()
+                    raise SamplerError(scoped(self.scope, (
+                        f'worker {worker} delivered no batch within {limit:g} s (batch {self._next_index}); it is '
+                        'stuck or far too slow. Raise the sampler\'s timeout if such batches are expected.'))) \
+                        from None
         if isinstance(item, _WorkerFailure):
             self.close()
             raise SamplerError(scoped(self.scope, (
@@ -267,10 +316,10 @@ def _put(out: queue.Queue, item: Any, stop: threading.Event) -> bool:
     return False
 
 
-def _work(sampler_ref: 'weakref.ref[Sampler]', worker: int, num_workers: int, total: Optional[int],
+def _work(sampler_ref: 'weakref.ref[Sampler]', first: int, num_workers: int, total: Optional[int],
           out: queue.Queue, stop: threading.Event) -> None:
-    """Worker loop: make batches ``worker, worker + num_workers, ...`` into ``out``."""
-    index = worker
+    """Worker loop: make batches ``first, first + num_workers, ...`` into ``out``."""
+    index = first
     while not stop.is_set() and (total is None or index < total):
         sampler = sampler_ref()
         if sampler is None:
