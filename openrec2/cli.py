@@ -78,7 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help='cut-offs of the top-K metrics (default 10 20)')
     train.add_argument('--test-batch-size', type=int, default=1024, help='users per evaluation batch')
     train.add_argument('--num-workers', type=int, default=1, help='sampler worker threads (default 1)')
-    train.add_argument('--save-dir', help='folder for checkpoints (default: none kept)')
+    train.add_argument('--run-dir', '--save-dir', dest='save_dir', metavar='DIR',
+                       help='folder of the run: checkpoints with their run state (default: none kept)')
+    train.add_argument('--resume', action='store_true',
+                       help='continue the run of --run-dir exactly where it stopped (after a crash or a kill)')
     train.add_argument('--progress', action=argparse.BooleanOptionalAction, default=None,
                        help='force or hide the progress bar (default: shown on a terminal)')
     train.add_argument('--quiet', action='store_true', help='print only the final table')
@@ -117,6 +120,7 @@ def experiment_settings(args: argparse.Namespace):
         eval_every=args.eval_every, patience=args.early_stop or None, early_stop=args.early_stop != 0,
         early_stop_metric=args.early_stop_metric, topk=args.topk, seed=args.seed,
         test_batch_size=args.test_batch_size, num_workers=args.num_workers, save_dir=args.save_dir,
+        resume=args.resume,
         split=args.split, split_seed=args.split_seed, data_home=args.data_home, model_settings=settings,
         progress=args.progress, verbose=not args.quiet)
 

@@ -45,7 +45,7 @@ def load_citeulike_a(split: str = 'random', ratios: Sequence[float] = (0.8, 0.1,
     """
     loader = 'load_citeulike_a'
     path = dataset_file(CITEULIKE_FOLDER, 'users.dat', data_home, loader)
-    lines = read_int_lists(path, loader)
+    lines = read_int_lists(path, loader, complete_lines=False)  # its files end without a line break
     users, items = lists_to_pairs(lines, path, counted=True, loader=loader)
     max_user = len(lines)
     max_item = max(NUM_ARTICLES, int(items.max()) + 1)

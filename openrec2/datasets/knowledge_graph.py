@@ -30,7 +30,7 @@ import numpy as np
 from openrec2.datasets.data_home import dataset_file
 from openrec2.datasets.data_split import DataSplit, build_data_split, data_split_from_parts
 from openrec2.datasets.movielens import ML100K_FOLDER, load_ml100k
-from openrec2.datasets.parsing import lists_to_pairs, read_int_lists, read_int_table, remap_ids
+from openrec2.datasets.parsing import lists_to_pairs, read_int_lists, read_int_table, read_lines, remap_ids
 from openrec2.errors import DataError, UnknownOptionError, scoped
 from openrec2.utils.dataset import ImplicitDataset, make_interactions
 from openrec2.validation import check_number
@@ -191,8 +191,8 @@ def read_atomic_file(path: Path, columns: Sequence[str], loader: str) -> dict[st
         DataError: A wanted field is missing from the header, or a line has the wrong
             number of fields.
     """
-    lines = Path(path).read_text(encoding='utf-8').splitlines()
-    header = [name.split(':')[0] for name in lines[0].split('\t')] if lines else []
+    lines = read_lines(path, loader, encoding='utf-8')
+    header = [name.split(':')[0] for name in lines[0].split('\t')]
     missing = [c for c in columns if c not in header]
     if missing:
         raise DataError(scoped(loader, (
@@ -215,7 +215,7 @@ def read_atomic_file(path: Path, columns: Sequence[str], loader: str) -> dict[st
 def _read_name_ids(path: Path, loader: str, n_fields: int = 2) -> list[list[str]]:
     """Rows of a KGAT ``org_id remap_id ...`` list file (header skipped, split from the right)."""
     rows = []
-    for number, line in enumerate(Path(path).read_text(encoding='utf-8').splitlines()[1:], start=2):
+    for number, line in enumerate(read_lines(path, loader, encoding='utf-8')[1:], start=2):
         if not line.strip():
             continue
         fields = line.rsplit(maxsplit=n_fields - 1)

@@ -18,7 +18,7 @@ import numpy as np
 
 from openrec2.datasets.data_home import dataset_file
 from openrec2.datasets.data_split import DataSplit, build_data_split, data_split_from_parts
-from openrec2.datasets.parsing import lists_to_pairs, read_int_lists, read_int_table, remap_ids
+from openrec2.datasets.parsing import lists_to_pairs, read_int_lists, read_int_table, read_lines, remap_ids
 from openrec2.errors import DataError, UnknownOptionError, scoped
 from openrec2.utils.dataset import make_interactions
 
@@ -33,7 +33,7 @@ def _read_ml100k_genres(data_home, item_id_map: np.ndarray) -> tuple[np.ndarray,
     loader = 'load_ml100k'
     item_path = dataset_file(ML100K_FOLDER, 'u.item', data_home, loader)
     flags_by_item = {}
-    for number, line in enumerate(item_path.read_text(encoding='latin-1').splitlines(), start=1):
+    for number, line in enumerate(read_lines(item_path, loader), start=1):
         if not line.strip():
             continue
         fields = line.split('|')
@@ -52,7 +52,7 @@ def _read_ml100k_genres(data_home, item_id_map: np.ndarray) -> tuple[np.ndarray,
 
     genre_path = dataset_file(ML100K_FOLDER, 'u.genre', data_home, loader)
     names = [None] * _N_GENRES
-    for line in genre_path.read_text(encoding='latin-1').splitlines():
+    for line in read_lines(genre_path, loader):
         if line.strip():
             name, _, index = line.rpartition('|')
             if index.isdigit() and int(index) < _N_GENRES:

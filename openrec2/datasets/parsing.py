@@ -3,7 +3,9 @@
 Two formats cover every dataset here: a table with a fixed number of integer columns
 (``u.data``) and one list per line (``user item item ...`` or ``n item item ...``).
 A malformed line raises :class:`~openrec2.errors.DataError` naming the file, the line
-number and what was expected.
+number and what was expected; so does an empty file, and a file whose last line has no
+line break when the format always ends with one (a file cut while it was written or
+downloaded: its last field may be a shortened number that would otherwise load).
 """
 
 from __future__ import annotations
@@ -15,8 +17,36 @@ import numpy as np
 from openrec2.errors import DataError, scoped
 
 
+def read_lines(path: Path, loader: str = 'openrec2.datasets', complete_lines: bool = True,
+               encoding: str = 'latin-1') -> list[str]:
+    """The lines of a data file, refusing an empty or cut-off one.
+
+    Args:
+        path: Text file.
+        loader: Loader name for error messages.
+        complete_lines: The format ends every line with a line break, so a last line
+            without one means the file was cut.
+        encoding: Text encoding.
+
+    Returns:
+        The lines (without line breaks).
+
+    Raises:
+        DataError: No line with content, or a cut last line.
+    """
+    text = Path(path).read_text(encoding=encoding)
+    lines = text.splitlines()
+    if not any(line.strip() for line in lines):
+        raise DataError(scoped(loader, f'{path} is empty; download it again (python datasets/download.py).'))
+    if complete_lines and not text.endswith(('\n', '\r')):
+        raise DataError(scoped(loader, f'{path}, line {len(lines)}: {lines[-1][:60]!r} ends without a line break, '
+                                       'so the file was cut while being written or downloaded (its last value may '
+                                       'be shortened); download it again.'))
+    return lines
+
+
 def read_int_table(path: Path, n_columns: int, separator: str | None = None,
-                   loader: str = 'openrec2.datasets') -> np.ndarray:
+                   loader: str = 'openrec2.datasets', complete_lines: bool = True) -> np.ndarray:
     """Read a file of integer rows with exactly ``n_columns`` fields each.
 
     Args:
@@ -24,14 +54,16 @@ def read_int_table(path: Path, n_columns: int, separator: str | None = None,
         n_columns: Number of fields per line.
         separator: Field separator; ``None`` splits on whitespace.
         loader: Loader name for error messages.
+        complete_lines: See :func:`read_lines`.
 
     Returns:
         int64 array ``[n_lines, n_columns]`` (blank lines skipped).
 
     Raises:
-        DataError: A line has another number of fields or a non-integer field.
+        DataError: A line has another number of fields or a non-integer field, the
+            file is empty, or it was cut.
     """
-    lines = Path(path).read_text(encoding='latin-1').splitlines()
+    lines = read_lines(path, loader, complete_lines)
     rows = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -52,22 +84,26 @@ def read_int_table(path: Path, n_columns: int, separator: str | None = None,
         raise
 
 
-def read_int_lists(path: Path, loader: str = 'openrec2.datasets') -> list[np.ndarray]:
+def read_int_lists(path: Path, loader: str = 'openrec2.datasets', complete_lines: bool = True) -> list[np.ndarray]:
     """Read one whitespace-separated list of integers per line.
 
     Args:
         path: Text file.
         loader: Loader name for error messages.
+        complete_lines: See :func:`read_lines`.
 
     Returns:
         One int64 array per line, in file order (empty for a blank line; trailing blank
         lines dropped).
 
     Raises:
-        DataError: A line holds a field that is not an integer.
+        DataError: A line holds a field that is not an integer, the file is empty, or
+            it was cut.
     """
     out = []
-    lines = Path(path).read_text(encoding='latin-1').rstrip().splitlines()
+    lines = read_lines(path, loader, complete_lines)
+    while lines and not lines[-1].strip():
+        lines.pop()
     for number, line in enumerate(lines, start=1):
         try:
             out.append(np.array(line.split(), dtype=np.int64))

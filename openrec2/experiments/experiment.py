@@ -65,7 +65,9 @@ class ExperimentSettings:
         seed: Seed of the model and the samplers.
         test_batch_size: Users (rows) per evaluation batch.
         num_workers: Sampler worker threads.
-        save_dir: Folder of the checkpoints (None: none kept).
+        save_dir: Folder of the run's checkpoints (None: none kept).
+        resume: Continue the run whose checkpoints are in ``save_dir`` (its pretraining
+            too) exactly where it stopped.
         split: Split protocol of the dataset loader (None: the loader's).
         split_seed: Seed of a random split (None: the loader's).
         data_home: Data home (None: ``$OPENREC2_DATA``, then ``~/.openrec2/datasets``).
@@ -88,6 +90,7 @@ class ExperimentSettings:
     test_batch_size: int = 1024
     num_workers: int = 1
     save_dir: Optional[str] = None
+    resume: bool = False
     split: Optional[str] = None
     split_seed: Optional[int] = None
     data_home: Optional[str] = None
@@ -112,6 +115,9 @@ class ExperimentSettings:
         for name in ('epochs', 'batch_size', 'dim', 'eval_every', 'patience'):
             check_int(chosen[name], name.replace('_', '-'), _SCOPE)
         check_int_list(list(self.topk), 'topk', _SCOPE)
+        if self.resume and not self.save_dir:
+            raise SettingError(scoped(_SCOPE, 'resuming needs the run folder the run wrote its checkpoints to '
+                                              '(--run-dir DIR).'))
         return replace(self, **chosen)
 
 
@@ -449,7 +455,8 @@ def _pretrain(spec: ModelSpec, dataset: str, data: ExperimentData, settings: Exp
         raise SettingError(scoped(spec.name, f'pretraining from {base.name} needs an interaction model.'))
     own = ExperimentSettings(dim=settings.dim, seed=settings.seed, test_batch_size=settings.test_batch_size,
                              num_workers=settings.num_workers, topk=settings.topk, progress=settings.progress,
-                             verbose=settings.verbose, save_dir=folder)
+                             verbose=settings.verbose, save_dir=folder,
+                             resume=settings.resume and settings.save_dir is not None)
     if settings.verbose:
         print(f'pretraining {base.name} for {spec.name} (dim {settings.dim}, early stopping on validation)',
               file=log_stream)
@@ -475,7 +482,7 @@ def _train_and_evaluate(spec: ModelSpec, dataset: str, data: ExperimentData, set
         history = trainer.train(total_iter=settings.epochs * per_epoch, eval_iter=eval_iter,
                                 save_iter=eval_iter if settings.save_dir else None, train_sampler=sampler,
                                 eval_samplers=train_plan if use_early_stop or settings.verbose else {},
-                                evaluators=evaluators)
+                                evaluators=evaluators, resume=settings.resume)
         checkpoint = model.save(settings.save_dir, name='final') if settings.save_dir else None
         eval_started = time.perf_counter()
         results = trainer.evaluate(final_plan, evaluators)
