@@ -20,6 +20,7 @@ from openrec2.datasets.data_home import dataset_file
 from openrec2.datasets.data_split import DataSplit, build_data_split, data_split_from_parts
 from openrec2.datasets.parsing import lists_to_pairs, read_int_lists, read_int_table, read_lines, remap_ids
 from openrec2.errors import DataError, UnknownOptionError, scoped
+from openrec2.validation import check_number
 from openrec2.utils.dataset import make_interactions
 
 ML100K_FOLDER = 'ml-100k'
@@ -89,7 +90,7 @@ def load_ml100k(split: str = 'random', ratios: Sequence[float] = (0.8, 0.1, 0.1)
     loader = 'load_ml100k'
     path = dataset_file(ML100K_FOLDER, 'u.data', data_home, loader)
     table = read_int_table(path, 4, loader=loader)
-    if min_rating is not None:
+    if check_number(min_rating, 'min_rating', loader, allow_none=True) is not None:
         table = table[table[:, 2] >= min_rating]
         if len(table) == 0:
             raise DataError(scoped(loader, f'min_rating={min_rating} keeps no rating (ratings are 1-5).'))

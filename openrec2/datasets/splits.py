@@ -22,6 +22,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from openrec2.errors import DataError, UnknownOptionError, scoped
+from openrec2.validation import check_bool, check_int
 
 SPLIT_NAMES = ('random', 'leave_one_out', 'temporal')
 
@@ -219,6 +220,8 @@ def split_interactions(data: np.ndarray, split: str, ratios: Sequence[float] = (
         UnknownOptionError: Unknown ``split`` or invalid ``ratios``.
         DataError: ``'temporal'`` on data without timestamps.
     """
+    check_int(seed, 'seed', scope, minimum=0)
+    check_bool(validation, 'validation', scope)
     has_time = 'timestamp' in data.dtype.names
     if split == 'random':
         shares = normalise_ratios(ratios, scope)

@@ -70,6 +70,7 @@ def make_planted_implicit(num_users: int = 300, num_items: int = 200, rank: int 
     for name, value in (('num_users', num_users), ('rank', rank), ('per_user', per_user)):
         check_int(value, name, 'make_planted_implicit')
     check_int(num_items, 'num_items', 'make_planted_implicit', minimum=2 * per_user)
+    check_int(seed, 'seed', 'make_planted_implicit', minimum=0)
     rng = np.random.default_rng(seed)
     user_factors = rng.standard_normal((num_users, rank))
     item_factors = rng.standard_normal((num_items, rank))

@@ -372,6 +372,7 @@ class Recommender:
 
     # ================================================================== running
     def _feed_dict(self, batch: Mapping[str, np.ndarray], names: Iterable[str], train: bool) -> dict:
+        self._require_mapping(batch)
         feed = {}
         for name in names:
             placeholder, max_value = self._inputs[train][name]
@@ -397,6 +398,12 @@ class Recommender:
             feed[placeholder] = value.astype(dtype.as_numpy_dtype, copy=False)
         self._check_batch_rows(feed)
         return feed
+
+    def _require_mapping(self, batch) -> None:
+        """Refuse a batch that is not a dict of arrays (a list would fail deep in numpy)."""
+        if not isinstance(batch, Mapping):
+            raise DTypeError(scoped(self._scope, (
+                f"a batch must be a dict of arrays keyed by input names, got {type(batch).__name__}.")))
 
     def _check_batch_rows(self, feed: dict) -> None:
         """Refuse inputs of one call whose numbers of rows differ (they would broadcast or fail
@@ -481,6 +488,7 @@ class Recommender:
         """
         # A misspelt key would otherwise fall back silently to another output (all-item scores
         # for {'user_id', 'item_idd'}); keys of the model's own training batches are fine.
+        self._require_mapping(batch)
         known = set(self._inputs[False]) | set(self._inputs[True]) | set(BATCH_KEYS)
         unknown = sorted(set(batch) - known)
         if unknown:
@@ -569,6 +577,9 @@ class Recommender:
         Raises:
             CheckpointError: the directory cannot be written.
         """
+        if not isinstance(path, (str, os.PathLike)) or not os.fspath(path):
+            raise CheckpointError(scoped(self._scope, f"save() needs a folder path, got {path!r}."))
+        check_int(step, "step", self._scope, minimum=0, allow_none=True)
         try:
             os.makedirs(path, exist_ok=True)
             with self.graph.as_default():
@@ -591,8 +602,8 @@ class Recommender:
         """
         prefix = checkpoint_prefix(path, self._scope)
         try:
-            self._check_checkpoint_matches(prefix)
             self._check_checkpoint_readable(prefix)
+            self._check_checkpoint_matches(prefix)
             with self.graph.as_default():
                 self._saver.restore(self.sess, prefix)
         except (tf.errors.NotFoundError, tf.errors.InvalidArgumentError) as err:
@@ -610,11 +621,21 @@ class Recommender:
         before any variable is assigned, so a damaged file never leaves the model half restored.
 
         Raises:
-            tf.errors.OpError: a tensor cannot be read (truncated or garbled data).
+            tf.errors.OpError: a tensor cannot be read (garbled data).
+            CheckpointError: the reader failed otherwise (a truncated file).
         """
-        reader = tf.train.load_checkpoint(prefix)
-        for variable in self.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES):
-            reader.get_tensor(variable.op.name)
+        try:
+            reader = tf.train.load_checkpoint(prefix)
+            stored = reader.get_variable_to_shape_map()
+            for variable in self.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES):
+                if variable.op.name in stored:
+                    reader.get_tensor(variable.op.name)
+        except tf.errors.OpError:
+            raise
+        except Exception as err:  # TensorFlow's reader raises plain Python errors for a short file
+            raise CheckpointError(scoped(self._scope, (
+                f"checkpoint {prefix!r} is damaged ({type(err).__name__}: {err}); the model was left as it was. "
+                "Load an earlier checkpoint."))) from err
 
     def _check_checkpoint_matches(self, prefix: str) -> None:
         """Refuse a checkpoint whose variables or shapes differ from this model's.

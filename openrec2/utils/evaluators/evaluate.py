@@ -294,7 +294,8 @@ def _ordered_map(function: Callable[[Any], Any], items: Iterable, num_threads: O
     At most ``num_threads + 1`` items are in flight, so memory stays bounded while the
     producer of ``items`` (e.g. a model scoring the next block) overlaps the work.
     """
-    num_threads = min(2, os.cpu_count() or 1) if num_threads is None else int(num_threads)
+    num_threads = min(2, os.cpu_count() or 1) if num_threads is None else check_int(num_threads, 'num_threads',
+                                                                                    _SCOPE)
     if num_threads <= 1:
         yield from map(function, items)
         return
