@@ -110,3 +110,38 @@ def _scores(model, plan):
     results = evaluate_split(model, plan['validation'])
     assert not results.collapsed
     return results
+
+
+def _run(spec, data, settings, keywords, save_dir, total_epochs, resume=False):
+    plan, evaluators = evaluation_plan(spec, data, settings, final=False)
+    metric = 'AUC' if spec.data == 'sequences' else 'NDCG@10'
+    with spec.recommender_class()(**keywords) as model:
+        sampler, per_epoch = training_samplers(spec, data, settings, model)
+        try:
+            history = ModelTrainer(model, save_dir=save_dir, early_stop_metric=metric, patience=3,
+                                   verbose=False).train(total_epochs * per_epoch, per_epoch, per_epoch, sampler,
+                                                        eval_samplers=plan, evaluators=evaluators, resume=resume)
+            scores = _scores(model, plan)
+        finally:
+            for one in (sampler.values() if isinstance(sampler, dict) else [sampler]):
+                one.close()
+    timings = ('train_seconds', 'eval_seconds', 'seconds_per_epoch')
+    kept = {key: value for key, value in history.to_dict().items() if key not in timings}
+    kept['evaluations'] = [{k: v for k, v in row.items() if k != 'seconds'} for row in kept['evaluations']]
+    kept['checkpoints'] = [os.path.basename(path) for path in kept['checkpoints']]
+    kept['best_checkpoint'] = kept['best_checkpoint'] and os.path.basename(kept['best_checkpoint'])
+    return kept, dict(scores)
+
+
+@pytest.mark.parametrize('name', list(CASES))
+def test_a_run_stopped_and_resumed_equals_the_uninterrupted_run(name, tmp_path):
+    make_data, options = CASES[name]
+    spec, data = get_model_spec(name), make_data()
+    settings = ExperimentSettings(**{'epochs': 4, 'batch_size': 64, 'eval_every': 1, 'lr': 0.01, **options,
+                                     'verbose': False}).resolved(spec)
+    keywords = model_keywords(spec, data, settings)
+    keywords.update(train_method='no_pretrain') if spec.pretrain else None
+    reference = _run(spec, data, settings, keywords, str(tmp_path / 'straight'), 3)
+    _run(spec, data, settings, keywords, str(tmp_path / 'stopped'), 2)  # a run that ends (or dies) after 2 epochs
+    resumed = _run(spec, data, settings, keywords, str(tmp_path / 'stopped'), 3, resume=True)
+    assert resumed == reference
