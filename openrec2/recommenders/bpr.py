@@ -39,7 +39,7 @@ class BPR(MatrixFactorization):
         p_item, p_bias = self._training_item("p_item_id")
         n_item, n_bias = self._training_item("n_item_id")
         self._add_module("interaction", PairwiseLog(
-            user=self._output("user_vec", True), p_item=p_item, p_item_bias=p_bias,
+            user=self._user(True), p_item=p_item, p_item_bias=p_bias,
             n_item=n_item, n_item_bias=n_bias))
 
     def _scoring_interaction(self, user, item, item_bias, all_items, scope):

@@ -24,9 +24,15 @@ class IdInputs:
     def _build_user_inputs(self, train=True):
         self._add_input("user_id", "int32", [None], train=train, max_value=self._max_user)
 
+    def _item_input_shape(self, name: str) -> list:
+        """Shape of a training item input: ``[None]`` (one item per row) unless a model
+        takes several (NBPR's ``n_item_id`` is ``[None, neg_num]``)."""
+        return [None]
+
     def _build_item_inputs(self, train=True):
         for name in (self.training_item_inputs if train else ("item_id",)):
-            self._add_input(name, "int32", [None], train=train, max_value=self._max_item)
+            shape = self._item_input_shape(name) if train else [None]
+            self._add_input(name, "int32", shape, train=train, max_value=self._max_item)
 
     def _serve_item_scores(self, all_items, pairs) -> None:
         """Serve ``all_items``' scores for ``user_id`` batches and ``pairs``' scores for

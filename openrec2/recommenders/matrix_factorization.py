@@ -1,11 +1,15 @@
-"""Shared skeleton of matrix-factorisation recommenders (BPR, PMF, ...).
+"""Shared skeleton of matrix-factorisation recommenders (BPR, PMF, GMF, CML, the content models).
 
 User and item latent factors plus an item bias; the serving graph scores every item
 for a batch of users, or given (user, item) pairs. Subclasses name their training item
-inputs and build their training interaction.
+inputs, build their training interaction and their scoring interaction; content models
+change the user or item representation through :meth:`_user_representation` /
+:meth:`_item_representation` (see :mod:`openrec2.recommenders.content`).
 """
 
 from __future__ import annotations
+
+from typing import Optional
 
 import tensorflow.compat.v1 as tf
 
@@ -18,10 +22,11 @@ from openrec2.validation import check_int
 
 
 class MatrixFactorization(IdInputs, Recommender):
-    """Base of models scoring ``<p_u, q_i> + b_i``.
+    """Base of models scoring users against items through latent factors and an item bias.
 
     Each of :attr:`training_item_inputs` (from :class:`IdInputs`) gets its rows of the
-    item factor and bias tables. Subclasses implement
+    item representation and bias (all of them looked up at once: one gather and one
+    sparse update per table however many item inputs there are). Subclasses implement
     :meth:`_build_training_interaction` and :meth:`_scoring_interaction`.
 
     Args:
@@ -41,37 +46,86 @@ class MatrixFactorization(IdInputs, Recommender):
         """Module-name stem of an item input (``'p_item_id'`` -> ``'p_item'``)."""
         return input_name[:-3] if input_name.endswith("_id") else input_name
 
+    @property
+    def _item_factor_size(self) -> int:
+        """Width of the item latent factors (ConcatVisualBPR keeps room for its visual part)."""
+        return self._dim_embed
+
+    # ------------------------------------------------------------------ representations
+    def _user_representation(self, latent: tf.Tensor, ids: tf.Tensor, train: bool) -> tf.Tensor:
+        """The users' representation from their latent rows (identity here).
+
+        Args:
+            latent: ``[B, d]`` latent factors of the batch's users.
+            ids: ``[B]`` their ids.
+            train: Training or serving graph.
+
+        Returns:
+            ``[B, d']`` representations.
+        """
+        return latent
+
+    def _item_representation(self, latent: tf.Tensor, ids: Optional[tf.Tensor], train: bool) -> tf.Tensor:
+        """The items' representation from their latent rows (identity here).
+
+        Args:
+            latent: ``[M, d]`` latent factors of the items looked up (every item at serving
+                time).
+            ids: ``[M]`` their ids, or None for every item in id order.
+            train: Training or serving graph.
+
+        Returns:
+            ``[M, d']`` representations.
+        """
+        return latent
+
+    # ------------------------------------------------------------------ graph
     def _build_user_extractions(self, train=True):
-        self._add_module("user_vec", LatentFactor([self._max_user, self._dim_embed],
-                                                  ids=self._get_input("user_id", train),
-                                                  l2_reg=self._l2_reg, scope="user"), train=train)
+        ids = self._get_input("user_id", train)
+        latent = self._add_module("user_vec", LatentFactor([self._max_user, self._dim_embed], ids=ids,
+                                                            l2_reg=self._l2_reg, scope="user"), train=train)
+        rows = self.__dict__.setdefault("_user_rows", {})  # the graph is built inside Recommender.__init__
+        rows[train] = self._user_representation(latent.get_outputs()[0], ids, train)
 
     def _build_item_extractions(self, train=True):
-        # Training looks up the rows of all item inputs at once (one gather and one
-        # sparse update per table, however many item inputs there are) and splits
-        # them by input; serving takes the whole tables.
+        # Training looks up the rows of all item inputs at once and splits them by input;
+        # serving takes the whole tables.
         ids = None
         if train:
             inputs = [self._get_input(name) for name in self.training_item_inputs]
-            ids = tf.concat(inputs, axis=0)
-            sizes = [tf.shape(one)[0] for one in inputs]
+            ids = tf.concat([tf.reshape(one, [-1]) for one in inputs], axis=0)
+            sizes = [tf.size(one) for one in inputs]
         factors = self._add_module("item_vec", LatentFactor(
-            [self._max_item, self._dim_embed], ids=ids, l2_reg=self._l2_reg, scope="item"), train=train)
+            [self._max_item, self._item_factor_size], ids=ids, l2_reg=self._l2_reg, scope="item"), train=train)
         biases = self._add_module("item_bias", LatentFactor(
             [self._max_item, 1], init="zero", ids=ids, l2_reg=self._l2_reg, scope="item_bias"), train=train)
-        if train:
-            rows = zip(tf.split(factors.get_outputs()[0], sizes), tf.split(biases.get_outputs()[0], sizes))
-            self._item_rows = {self._role(name): row for name, row in zip(self.training_item_inputs, rows)}
+        items = self._item_representation(factors.get_outputs()[0], ids, train)
+        if not train:
+            self._all_items = (items, biases.get_outputs()[0])
+            return
+        width = int(items.shape[-1])
+        self._item_rows = {}
+        for name, one, rows, bias in zip(self.training_item_inputs, inputs, tf.split(items, sizes),
+                                         tf.split(biases.get_outputs()[0], sizes)):
+            shape = tf.shape(one)
+            self._item_rows[self._role(name)] = (tf.reshape(rows, tf.concat([shape, [width]], 0)),
+                                                 tf.reshape(bias, tf.concat([shape, [1]], 0)))
+        self._trained_item_ids = ids
+
+    def _user(self, train: bool) -> tf.Tensor:
+        """The batch's user representations in one graph."""
+        return self._user_rows[train]
 
     def _training_item(self, input_name: str):
-        """``(factors, biases)`` of the batch rows of one training item input."""
+        """``(representations, biases)`` of the batch rows of one training item input."""
         return self._item_rows[self._role(input_name)]
 
     def _build_default_interactions(self, train=True):
         if train:
             self._build_training_interaction()
             return
-        user, items, biases = (self._output(n, False) for n in ("user_vec", "item_vec", "item_bias"))
+        user = self._user(False)
+        items, biases = self._all_items
         item_id = self._get_input("item_id", False)
         all_items = self._scoring_interaction(user, items, biases, all_items=True, scope="interaction")
         pairs = self._scoring_interaction(user, tf.gather(items, item_id), tf.gather(biases, item_id),

@@ -16,7 +16,7 @@ def test_pmf_learns_planted_problem():
 
 
 def test_pmf_sigmoid_scores_are_probabilities():
-    with PMF(batch_size=4, max_user=5, max_item=6, sigmoid=True) as model:
+    with PMF(batch_size=4, dim_embed=8, max_user=5, max_item=6, sigmoid=True) as model:
         scores = model.serve({"user_id": np.arange(5)})
         assert scores.shape == (5, 6) and scores.min() > 0 and scores.max() < 1
         assert model.input_names() == ["user_id", "item_id", "label"]

@@ -18,7 +18,7 @@ def test_fit_trains_epochs_of_the_models_sampler_and_evaluates(tmp_path):
     assert history.iterations_run == 6 * history.batches_per_epoch and len(history.evaluations) == 3
     assert history.evaluations[-1]['metrics']['Recall@10'] > history.evaluations[0]['metrics']['Recall@10']
     assert len(history.checkpoints) == 3
-    with PMF(batch_size=64, max_user=split.max_user, max_item=split.max_item, seed=0) as model:
+    with PMF(batch_size=64, dim_embed=20, max_user=split.max_user, max_item=split.max_item, seed=0) as model:
         assert model.fit(split.train, epochs=1, verbose=False).iterations_run > 0  # its pointwise sampler
         with pytest.raises(SettingError, match='`epochs` must be an integer >= 1'):
             model.fit(split.train)  # PMF has no epochs setting of its own

@@ -1,0 +1,32 @@
+"""NsLog: BPR over K sampled negatives with WARP rank weights (legacy OpenRec's NBPR loss)."""
+
+from __future__ import annotations
+
+import tensorflow.compat.v1 as tf
+
+from openrec2.modules.interactions.sampled_negatives_interaction import SampledNegativesInteraction
+from openrec2.modules.interactions.scoring import all_item_scores, pair_scores
+
+
+class NsLog(SampledNegativesInteraction):
+    """``sum_b softplus(-w_b * min_k (s(u, i+) - s(u, j_k)))`` with ``s = <u, i> + b_i``.
+
+    Each row's hardest negative (the smallest positive-minus-negative gap) is pushed
+    below the positive, and the gap is scaled by the WARP weight ``w_b`` of the
+    positive's estimated rank (``v`` negatives scoring above it among ``K``; a row
+    without violation has weight 0 and no gradient). This is legacy OpenRec's
+    ``-log sigmoid(max(w * min gap, -30))``, computed without the clamp by softplus.
+    Arguments as
+    :class:`~openrec2.modules.interactions.sampled_negatives_interaction.SampledNegativesInteraction`.
+    """
+
+    def _scores(self, user, item, bias):
+        return pair_scores(user, item, bias)
+
+    def _all_item_scores(self, user, items, bias):
+        return all_item_scores(user, items, bias)
+
+    def _weighted_loss(self, positive, negative):
+        gaps = positive[:, None] - negative
+        weights = self._rank_weights(tf.reduce_sum(tf.cast(gaps < 0.0, tf.int32), axis=1))
+        return tf.reduce_sum(tf.nn.softplus(-weights * tf.reduce_min(gaps, axis=1)))
