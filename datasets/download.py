@@ -143,7 +143,8 @@ DATASETS: dict[str, DatasetSpec] = {
     'ml-100k': DatasetSpec(
         folder='ml-100k',
         md5={'u.data': '6e47046882bad158b0efbb84cd5cb987', 'u.item': 'c9e7f390115d79079537301d5204f3f7',
-             'u.genre': 'a7578bdb37758741ae9429d2c736af18'},
+             'u.genre': 'a7578bdb37758741ae9429d2c736af18', 'u.user': '1b53539edc13caad0282c8500608a319',
+             'u.occupation': '035abaa2165f35cebce4b91e03481e0a'},
         counts={'u.data lines': (lambda f: count_lines(f / 'u.data'), 100_000),
                 'u.item lines': (lambda f: count_lines(f / 'u.item'), 1_682)},
         fetch=_fetch_ml100k),
@@ -155,7 +156,8 @@ DATASETS: dict[str, DatasetSpec] = {
         fetch=_fetch_ratings3),
     'citeulike-a': DatasetSpec(
         folder='citeulike-a',
-        md5={'users.dat': 'b384e22f3b6cd9d0c8e11a13066fe70e'},
+        md5={'users.dat': 'b384e22f3b6cd9d0c8e11a13066fe70e', 'item-tag.dat': '600433234dda44e846a40aeb2b211ca3',
+             'tags.dat': '406562795523497ec00aaa9121cc9b39'},
         counts={'users.dat lines (users)': (lambda f: count_lines(f / 'users.dat'), 5_551),
                 'user-article pairs': (lambda f: count_list_entries(f / 'users.dat'), 204_986)},
         fetch=_fetch_files(CITEULIKE, ['users.dat', 'citations.dat', 'item-tag.dat', 'tags.dat'])),

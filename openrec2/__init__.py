@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "ModelTrainer": "openrec2.trainer.model_trainer",
     "ImplicitModelTrainer": "openrec2.trainer.model_trainer",
+    "ItrMLPModelTrainer": "openrec2.trainer.itr_mlp_model_trainer",
     "Recommender": "openrec2.recommenders",
     "BPR": "openrec2.recommenders",
     "PMF": "openrec2.recommenders",

@@ -211,19 +211,21 @@ def print_report(result, out: TextIO) -> None:
 
 
 def _list(out: TextIO) -> None:
-    from openrec2.experiments.experiment import owned_settings
+    from openrec2.experiments.experiment import FEATURE_DATASETS, owned_settings
     from openrec2.experiments.model_settings import settable_names
     print('models:', file=out)
     for name, spec in sorted(MODELS.items()):
         kinds = _DATASETS_BY_KIND.get(spec.data)
+        for side in spec.features:
+            kinds = sorted(set(FEATURE_DATASETS[side]) & set(kinds if kinds is not None else FEATURE_DATASETS[side]))
         datasets = f' (datasets: {", ".join(sorted(kinds))})' if kinds else ''
-        print(f'  {name:<9} {spec.description}{datasets}', file=out)
-        print(f'  {"":<9} defaults {describe_defaults(spec)}', file=out)
+        print(f'  {name:<15} {spec.description}{datasets}', file=out)
+        print(f'  {"":<15} defaults {describe_defaults(spec)}', file=out)
         try:
             keys = settable_names(spec.recommender_class(), owned_settings(spec))
         except ImportError:  # pragma: no cover - TensorFlow missing
             keys = []
-        print(f'  {"":<9} --set keys: {", ".join(keys)}', file=out)
+        print(f'  {"":<15} --set keys: {", ".join(keys)}', file=out)
     print('datasets:', file=out)
     for name in sorted(set(LOADERS) | set(KG_LOADERS) | set(SEQUENCE_LOADERS)):
         extras = [kind for kind, loaders in (('knowledge graph', KG_LOADERS), ('sequences', SEQUENCE_LOADERS))

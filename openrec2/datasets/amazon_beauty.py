@@ -15,6 +15,7 @@ import numpy as np
 from openrec2.datasets.data_home import dataset_file
 from openrec2.datasets.data_split import DataSplit, build_data_split
 from openrec2.datasets.parsing import lists_to_pairs, read_int_lists, remap_ids
+from openrec2.datasets.side_features import multi_hot
 from openrec2.errors import DataError, scoped
 from openrec2.utils.dataset import make_interactions
 from openrec2.utils.ragged import ragged_positions
@@ -31,12 +32,10 @@ def _read_attributes(path, item_id_map: np.ndarray, loader: str) -> tuple[np.nda
         raise DataError(scoped(loader, (
             f'{path} is malformed ({error}); expected a JSON object {{"item id": [attribute id, ...]}}. '
             'Re-download it with datasets/download.py.'))) from None
-    columns = np.unique(np.fromiter((a for values in attributes.values() for a in values), dtype=np.int64))
-    features = np.zeros((len(item_id_map), len(columns)), dtype=np.float32)
-    for new_id, original in enumerate(item_id_map.tolist()):
-        values = attributes.get(original)
-        if values:
-            features[new_id, np.searchsorted(columns, values)] = 1.0
+    rows = [(new_id, attribute) for new_id, original in enumerate(item_id_map.tolist())
+            for attribute in attributes.get(original, ())]
+    pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
+    features, columns = multi_hot(pairs[:, 0], pairs[:, 1], len(item_id_map))
     return features, [f'attribute_{a}' for a in columns.tolist()]
 
 

@@ -30,6 +30,8 @@ class DataSplit:
         max_item: Number of item ids (shared by all parts).
         item_features: float32 ``[max_item, F]`` side-features, or ``None``.
         item_feature_names: Names of the ``F`` feature columns, or ``None``.
+        user_features: float32 ``[max_user, G]`` user side-features (demographics), or ``None``.
+        user_feature_names: Names of the ``G`` user feature columns, or ``None``.
         user_id_map: ``user_id_map[u]`` is the original id of user ``u`` (or ``None``).
         item_id_map: ``item_id_map[i]`` is the original id of item ``i`` (or ``None``).
         metadata: Extra facts of the dataset (e.g. the planted factors of a synthetic one).
@@ -44,6 +46,8 @@ class DataSplit:
     max_item: int
     item_features: Optional[np.ndarray] = None
     item_feature_names: Optional[list] = None
+    user_features: Optional[np.ndarray] = None
+    user_feature_names: Optional[list] = None
     user_id_map: Optional[np.ndarray] = None
     item_id_map: Optional[np.ndarray] = None
     metadata: dict[str, Any] = field(default_factory=dict)

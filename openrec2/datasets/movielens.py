@@ -2,7 +2,8 @@
 History and Context", ACM TiiS 2015).
 
 * :func:`load_ml100k`: MovieLens 100K ``u.data`` (ratings 1-5 with timestamps) with the
-  19 genre flags of ``u.item`` as item features.
+  19 genre flags of ``u.item`` as item features and the demographics of ``u.user``
+  (age group, gender, occupation) as user features.
 * :func:`load_ml1m_ratings3`: MovieLens 1M restricted to ratings >= 3, as the three
   files ``train.txt`` / ``valid.txt`` / ``test.txt`` (``user item item ...``) behind
   RecBole-GNN's published BPR/LightGCN results; either as given, or all 836,478
@@ -19,6 +20,7 @@ import numpy as np
 from openrec2.datasets.data_home import dataset_file
 from openrec2.datasets.data_split import DataSplit, build_data_split, data_split_from_parts
 from openrec2.datasets.parsing import lists_to_pairs, read_int_lists, read_int_table, read_lines, remap_ids
+from openrec2.datasets.side_features import one_hot
 from openrec2.errors import DataError, UnknownOptionError, scoped
 from openrec2.validation import check_number
 from openrec2.utils.dataset import make_interactions
@@ -27,6 +29,8 @@ ML100K_FOLDER = 'ml-100k'
 ML1M_RATINGS3_FOLDER = 'ml-1m-ratings3'
 ML1M_RATINGS3_FILES = ('train.txt', 'valid.txt', 'test.txt')
 _N_GENRES = 19
+#: Lower bounds of the age groups of the user features (MovieLens 1M's groups).
+AGE_GROUPS = (0, 18, 25, 35, 45, 50, 56)
 
 
 def _read_ml100k_genres(data_home, item_id_map: np.ndarray) -> tuple[np.ndarray, list]:
@@ -63,6 +67,37 @@ def _read_ml100k_genres(data_home, item_id_map: np.ndarray) -> tuple[np.ndarray,
     return features, names
 
 
+def _read_ml100k_users(data_home, user_id_map: np.ndarray) -> tuple[np.ndarray, list]:
+    """One-hot age group, gender and occupation of ``u.user``, aligned with the remapped user ids."""
+    loader = 'load_ml100k'
+    occupations = [line.strip() for line in read_lines(dataset_file(ML100K_FOLDER, 'u.occupation', data_home,
+                                                                    loader), loader) if line.strip()]
+    user_path = dataset_file(ML100K_FOLDER, 'u.user', data_home, loader)
+    by_user = {}
+    for number, line in enumerate(read_lines(user_path, loader), start=1):
+        if not line.strip():
+            continue
+        fields = line.strip().split('|')
+        try:
+            if len(fields) != 5 or fields[2] not in ('M', 'F') or fields[3] not in occupations:
+                raise ValueError(line)
+            by_user[int(fields[0])] = (int(np.searchsorted(AGE_GROUPS, int(fields[1]), side='right')) - 1,
+                                       fields[2], fields[3])
+        except ValueError:
+            raise DataError(scoped(loader, (
+                f'{user_path}: line {number} is malformed: {line[:80]!r}; expected '
+                '"id|age|M or F|occupation (one of u.occupation)|zip code".'))) from None
+    missing = [int(u) for u in user_id_map if int(u) not in by_user]
+    if missing:
+        raise DataError(scoped(loader, f'{user_path} lacks the user(s) {missing[:5]}.'))
+    rows = [by_user[int(u)] for u in user_id_map]
+    ages = (['age_under_18'] + [f'age_{low}-{high - 1}' for low, high in zip(AGE_GROUPS[1:-1], AGE_GROUPS[2:])]
+            + [f'age_{AGE_GROUPS[-1]}+'])
+    features = np.concatenate([one_hot([ages[r[0]] for r in rows], ages), one_hot([r[1] for r in rows], ['M', 'F']),
+                               one_hot([r[2] for r in rows], occupations)], axis=1)
+    return features, ages + ['gender_M', 'gender_F'] + [f'occupation_{o}' for o in occupations]
+
+
 def load_ml100k(split: str = 'random', ratios: Sequence[float] = (0.8, 0.1, 0.1), seed: int = 2020,
                 min_rating: Optional[float] = None, validation: bool = True,
                 data_home: Optional[Union[str, os.PathLike]] = None) -> DataSplit:
@@ -80,10 +115,13 @@ def load_ml100k(split: str = 'random', ratios: Sequence[float] = (0.8, 0.1, 0.1)
         data_home: Data home override.
 
     Returns:
-        A :class:`DataSplit` with ``item_features`` = the 19 genre flags of ``u.item``.
+        A :class:`DataSplit` with ``item_features`` = the 19 genre flags of ``u.item``
+        and ``user_features`` = one-hot age group (7, MovieLens 1M's groups), gender
+        (2) and occupation (21) of ``u.user``.
 
     Raises:
-        DataFileNotFoundError: ``u.data``, ``u.item`` or ``u.genre`` is missing.
+        DataFileNotFoundError: ``u.data``, ``u.item``, ``u.genre``, ``u.user`` or
+            ``u.occupation`` is missing.
         DataError: A malformed line, or ``min_rating`` leaves nothing.
         UnknownOptionError: Unknown ``split`` or invalid ``ratios``.
     """
@@ -98,9 +136,11 @@ def load_ml100k(split: str = 'random', ratios: Sequence[float] = (0.8, 0.1, 0.1)
     items, item_id_map = remap_ids(table[:, 1])
     data = make_interactions(users, items, label=table[:, 2], timestamp=table[:, 3])
     features, names = _read_ml100k_genres(data_home, item_id_map)
+    user_features, user_names = _read_ml100k_users(data_home, user_id_map)
     split_name = 'ml-100k'
     result = build_data_split(split_name, data, len(user_id_map), len(item_id_map), split, ratios, seed,
                               validation, item_features=features, item_feature_names=names,
+                              user_features=user_features, user_feature_names=user_names,
                               user_id_map=user_id_map, item_id_map=item_id_map)
     if min_rating is not None:
         result.protocol += f'; only ratings >= {min_rating} kept, ids remapped over them'

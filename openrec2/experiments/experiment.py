@@ -34,7 +34,7 @@ from typing import Any, Optional, Sequence, TextIO
 import numpy as np
 
 from openrec2.errors import CollapsedScoresError, DataError, SettingError, UnknownOptionError, scoped
-from openrec2.experiments.model_registry import ModelSpec, get_model_spec
+from openrec2.experiments.model_registry import Derived, ModelSpec, get_model_spec
 from openrec2.validation import check_int, check_int_list
 
 _SCOPE = 'openrec2'
@@ -42,6 +42,9 @@ _SCOPE = 'openrec2'
 GLOBAL_DEFAULTS = dict(epochs=50, batch_size=1024, lr=1e-3, dim=64, l2_reg=None, eval_every=2, patience=3)
 #: Triples of the knowledge graph held out to test the KG part of a model, and the seed.
 KG_TEST_RATIO, KG_SPLIT_SEED = 0.1, 0
+#: Datasets with item / user features, for messages.
+FEATURE_DATASETS = {'item': {'ml-100k': 'genres', 'citeulike-a': 'tags', 'amazon-beauty': 'attributes'},
+                    'user': {'ml-100k': 'age group, gender, occupation'}}
 #: Sampled candidates per user of the ranking evaluations of sequence (CTR) models.
 SEQUENCE_CANDIDATES, SEQUENCE_RANKING_USERS = 99, 2000
 
@@ -230,9 +233,10 @@ def load_experiment_data(spec: ModelSpec, dataset: str, settings: ExperimentSett
         kg_train, kg_test = graph.split(KG_TEST_RATIO, seed=KG_SPLIT_SEED)
         return ExperimentData(dataset, split, graph=graph, kg_train=kg_train, kg_test=kg_test)
     split = call_loader(LOADERS, dataset, scope, **options)
-    if spec.data == 'item_features' and split.item_features is None:
-        raise DataError(scoped(spec.name, (
-            f'{split.name} has no item features; use ml-100k (genres) or amazon-beauty (attributes).')))
+    for side in spec.features:
+        if getattr(split, f'{side}_features') is None:
+            offered = ', '.join(f'{name} ({what})' for name, what in FEATURE_DATASETS[side].items())
+            raise DataError(scoped(spec.name, f'{split.name} has no {side} features; use {offered}.'))
     return ExperimentData(dataset, split)
 
 
@@ -247,10 +251,12 @@ def owned_settings(spec: ModelSpec) -> dict[str, str]:
         The map.
     """
     owned = {name: 'the dataset' for name in ('max_user', 'max_item', 'item_features', 'num_entities',
-                                              'num_relations', 'item_entity')}
+                                              'num_relations', 'item_entity', *spec.features.values())}
     owned.update({'batch_size': '--batch-size', 'lr': '--lr', 'l2_reg': '--l2', 'seed': '--seed',
                   'test_batch_size': '--test-batch-size', 'epochs': '--epochs', spec.dim_setting: '--dim'})
     owned.update({name: 'nothing (Python API only)' for name in ('init_dict', 'sess_config', 'scope')})
+    owned.update({name: 'the pretraining' for name in ('pretrained_user_embeddings', 'pretrained_item_embeddings')})
+    owned['item_serving_size'] = 'nothing (legacy scripts pass it; serving scores every item at once)'
     return owned
 
 
@@ -278,14 +284,20 @@ def model_keywords(spec: ModelSpec, data: ExperimentData, settings: ExperimentSe
     keywords[spec.dim_setting] = settings.dim
     if settings.l2_reg is not None:
         keywords['l2_reg'] = settings.l2_reg
+    for side, keyword in spec.features.items():
+        keywords[keyword] = _unit_rows(getattr(data.split, f'{side}_features'))
     if spec.data == 'item_features':
-        keywords.update(item_features=_unit_rows(data.split.item_features), epochs=settings.epochs)
+        keywords['epochs'] = settings.epochs
     elif spec.data == 'knowledge_graph':
         keywords.update(num_entities=data.graph.num_entities, num_relations=data.graph.num_relations,
                         item_entity=data.graph.item_entity)
     elif spec.data == 'sequences':
         keywords['item_features'] = source.item_features
-    keywords.update(spec.settings)
+    context = {'dim': settings.dim, **{f'{side}_features': (None if data.split is None or getattr(
+        data.split, f'{side}_features', None) is None else getattr(data.split, f'{side}_features').shape[1])
+        for side in ('item', 'user')}}
+    keywords.update({key: value.compute(context) if isinstance(value, Derived) else value
+                     for key, value in spec.settings.items()})
     keywords.update(settings.model_settings)
     return keywords
 
@@ -313,7 +325,8 @@ def training_samplers(spec: ModelSpec, data: ExperimentData, settings: Experimen
         per_round = sum(count for _, count in model.default_schedule(
             {'rec': rec.batches_per_epoch, 'kg': kg.batches_per_epoch}))
         return {'rec': rec, 'kg': kg}, per_round
-    sampler = getattr(samplers, spec.sampler)(data.split.train, settings.batch_size, **common)
+    name, options = (spec.sampler, {}) if spec.sampler else (model.training_sampler, model.training_sampler_options())
+    sampler = getattr(samplers, name)(data.split.train, settings.batch_size, **common, **options)
     return sampler, sampler.batches_per_epoch
 
 
@@ -357,7 +370,7 @@ def evaluation_plan(spec: ModelSpec, data: ExperimentData, settings: ExperimentS
     if final:
         excluded = [split.train] + ([split.validation] if split.validation is not None else [])
         test = EvaluationSampler(split.test, settings.test_batch_size, excluded)
-        plan['test'] = AdversarialEvaluation(test, split.train) if spec.data == 'item_features' else test
+        plan['test'] = AdversarialEvaluation(test, split.train) if spec.attacked else test
         if spec.data == 'knowledge_graph':
             plan['kg'] = KGTailEvaluation(data.kg_test, data.graph, num_corrupted=5, seed=KG_SPLIT_SEED)
     return plan, [Recall(ks), NDCG(ks), Precision(ks), HitRatio(ks), MRR(ks), AUC()]
@@ -422,17 +435,18 @@ def run_experiment(model_name: str, dataset: str, settings: Optional[ExperimentS
     pretraining, keywords = None, model_keywords(spec, data, settings)
     temporary = None
     try:
-        if spec.pretrain and 'train_method' not in settings.model_settings and 'pre_model_path' not in keywords:
+        if spec.pretrain and not set(spec.pretrain_overrides) & set(settings.model_settings):
             folder = (os.path.join(settings.save_dir, f'pretrain_{spec.pretrain}') if settings.save_dir
                       else (temporary := tempfile.TemporaryDirectory(prefix='openrec2_pretrain_')).name)
             pretraining = _pretrain(spec, dataset, data, settings, folder, log_stream)
-            keywords.update(train_method='after_pretrain', pre_model_path=pretraining.checkpoint)
+            keywords.update(spec.recommender_class().pretrained_keywords(
+                pretraining.checkpoint, keywords['max_user'], keywords['max_item'], settings.dim))
         result = _train_and_evaluate(spec, dataset, data, settings, keywords, log_stream)
     finally:
         if temporary is not None:
             temporary.cleanup()
     result.pretraining = pretraining
-    if temporary is not None:  # the pretrained checkpoint lived in a folder that is gone now
+    if temporary is not None and 'pre_model_path' in result.model_settings:  # its folder is gone now
         result.model_settings['pre_model_path'] = f'(the {spec.pretrain} pretraining above)'
     result.seconds = time.perf_counter() - started
     collapsed = [name for name, metrics in result.results.items() if metrics.collapsed]
@@ -492,8 +506,8 @@ def _train_and_evaluate(spec: ModelSpec, dataset: str, data: ExperimentData, set
             one.close()
         model.close()
     baseline_name, baseline = baseline_results(spec, data, final_plan, evaluators)
-    shown = {key: value for key, value in keywords.items()
-             if key not in ('max_user', 'max_item', 'item_features', 'item_entity', 'num_entities', 'num_relations')}
+    shown = {key: value for key, value in keywords.items() if not isinstance(value, np.ndarray)
+             and key not in ('max_user', 'max_item', 'num_entities', 'num_relations')}
     return ExperimentResult(spec.name, dataset, results, baseline, baseline_name, history, per_epoch, shown,
                             0.0, final_seconds, protocol=data.protocol, checkpoint=checkpoint,
                             early_stop_metric=stop_metric if use_early_stop else None)

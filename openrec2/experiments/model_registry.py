@@ -13,7 +13,7 @@ model. Adding a model is one call::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from openrec2.errors import UnknownOptionError, scoped
 from openrec2.validation import check_choice
@@ -22,6 +22,24 @@ from openrec2.validation import check_choice
 DATA_KINDS = ('interactions', 'item_features', 'knowledge_graph', 'sequences')
 #: Settings a spec's ``defaults`` may give, and the command-line options that set them.
 DEFAULTABLE = ('epochs', 'batch_size', 'lr', 'dim', 'l2_reg', 'eval_every', 'patience')
+#: Sides whose feature matrices a model may take.
+FEATURE_SIDES = ('item', 'user')
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A preset setting computed from the experiment when the model is built (``[2 * dim, dim]``).
+
+    Attributes:
+        description: How it is computed, as ``list`` shows it.
+        compute: Function of ``{'dim': ..., 'item_features': width or None, 'user_features': width or None}``.
+    """
+
+    description: str
+    compute: Callable[[dict], Any]
+
+    def __repr__(self) -> str:
+        return self.description
 
 
 @dataclass
@@ -37,12 +55,19 @@ class ModelSpec:
             behaviour sequences (DIEN).
         dim_setting: Constructor keyword of the embedding size (``--dim``).
         sampler: Training sampler class of ``'interactions'`` / ``'item_features'``
-            models (in :mod:`openrec2.utils.samplers`).
+            models (in :mod:`openrec2.utils.samplers`); None: the model's own
+            ``training_sampler`` (with its ``training_sampler_options()``).
         defaults: Defaults of :data:`DEFAULTABLE` for this model (options override them).
         settings: Constructor keywords the command line passes unless ``--set`` changes
             them (e.g. KTUP's schedule, DIEN's history length).
         pretrain: Name of the spec trained first, whose checkpoint initialises this
-            model (ConvNCF starts from BPR, as its paper does).
+            model (ConvNCF starts from BPR, as its paper does) through the model class's
+            ``pretrained_keywords(checkpoint, max_user, max_item, dim)``.
+        pretrain_overrides: Settings which, given with ``--set``, replace the pretraining.
+        features: ``{side: constructor keyword}`` of the feature matrices the model takes
+            (``'item'``, ``'user'``); VBPR and AMR (data ``'item_features'``) take
+            ``item_features``.
+        attacked: Also rank the test split under the feature attacks (VBPR, AMR).
         description: One line shown by ``python -m openrec2 list``.
     """
 
@@ -50,14 +75,21 @@ class ModelSpec:
     model_class: str
     data: str = 'interactions'
     dim_setting: str = 'dim_embed'
-    sampler: str = 'PairwiseSampler'
+    sampler: Optional[str] = None
     defaults: dict = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
     pretrain: Optional[str] = None
+    pretrain_overrides: tuple = ()
+    features: dict = field(default_factory=dict)
+    attacked: bool = False
     description: str = ''
 
     def __post_init__(self) -> None:
         check_choice(self.data, 'data', f'register_model({self.name})', DATA_KINDS)
+        if self.data == 'item_features' and not self.features:
+            self.features = {'item': 'item_features'}
+        for side in self.features:
+            check_choice(side, 'features side', f'register_model({self.name})', FEATURE_SIDES)
         unknown = sorted(set(self.defaults) - set(DEFAULTABLE))
         if unknown:
             raise UnknownOptionError(scoped('register_model', f'{self.name}: unknown default(s) {unknown}; valid: '
@@ -107,24 +139,37 @@ def get_model_spec(name: str) -> ModelSpec:
     raise UnknownOptionError(scoped('openrec2', f'unknown model {name!r}; valid models: {sorted(MODELS)}.'))
 
 
+def _dims(*multiples: int) -> Derived:
+    """MLP widths as multiples of ``--dim`` (the last 1, so the encoding adds to the factors)."""
+    return Derived('[' + ', '.join(f'{m} * dim' if m != 1 else 'dim' for m in multiples) + ']',
+                   lambda context: [m * context['dim'] for m in multiples])
+
+
 def _register_builtin_models() -> None:
+    _register_seed_models()
+    _register_factorisation_zoo()
+    _register_content_zoo()
+
+
+def _register_seed_models() -> None:
     register_model(ModelSpec(
         'BPR', 'BPR', defaults=dict(epochs=50, batch_size=1024, lr=5e-3, dim=64),
         description='BPR matrix factorisation (Rendle et al., UAI 2009), pairwise sampler'))
     register_model(ModelSpec(
-        'PMF', 'PMF', sampler='StratifiedPointwiseSampler', defaults=dict(epochs=50, batch_size=1024, lr=5e-3, dim=64),
+        'PMF', 'PMF', defaults=dict(epochs=50, batch_size=1024, lr=5e-3, dim=64),
         description='PMF (Salakhutdinov & Mnih, NIPS 2007) on 1/0 labels, pointwise sampler'))
     register_model(ModelSpec(
-        'VBPR', 'VBPR', data='item_features', dim_setting='factors',
+        'VBPR', 'VBPR', data='item_features', dim_setting='factors', attacked=True,
         defaults=dict(epochs=30, batch_size=512, lr=1e-3, dim=64),
         description='Visual BPR (He & McAuley, AAAI 2016) on item features; test ranking also under FGSM/MSAP'))
     register_model(ModelSpec(
-        'AMR', 'AMR', data='item_features', dim_setting='factors',
+        'AMR', 'AMR', data='item_features', dim_setting='factors', attacked=True,
         defaults=dict(epochs=30, batch_size=512, lr=1e-3, dim=64),
         description='Adversarial multimedia recommender (Tang et al., TKDE 2019): BPR epochs, then '
                     'FGSM-adversarial epochs'))
     register_model(ModelSpec(
         'ConvNCF', 'ConvNCF', dim_setting='embedding_size', pretrain='BPR',
+        pretrain_overrides=('train_method', 'pre_model_path'),
         defaults=dict(epochs=6, batch_size=512, lr=1e-3, dim=64, eval_every=1, patience=2),
         description='ConvNCF outer-product CNN (He et al., IJCAI 2018) from BPR-pretrained embeddings; full '
                     'ranking runs the CNN over every pair'))
@@ -140,6 +185,61 @@ def _register_builtin_models() -> None:
         settings=dict(max_seq_length=20),
         description='Deep interest evolution network (Zhou et al., AAAI 2019), CTR on behaviour sequences; '
                     'AUC/LogLoss and HR/NDCG over 1+99 candidates'))
+
+
+def _register_factorisation_zoo() -> None:
+    register_model(ModelSpec('GMF', 'GMF', defaults=dict(epochs=50, batch_size=1024, lr=5e-3, dim=64),
+                             description='GMF (He et al., NCF, WWW 2017): learned weighting of the factor product, '
+                                         'cross-entropy on sampled 1/0 labels'))
+    register_model(ModelSpec(
+        'NBPR', 'NBPR', settings=dict(neg_num=5),
+        defaults=dict(epochs=50, batch_size=1024, lr=5e-3, dim=64),
+        description='BPR on the hardest of neg_num sampled negatives, WARP rank-weighted (legacy OpenRec NBPR)'))
+    register_model(ModelSpec(
+        'CML', 'CML', defaults=dict(epochs=50, batch_size=1024, lr=5e-3, dim=64),
+        description='Collaborative metric learning (Hsieh et al., WWW 2017): Euclidean hinge, unit-ball censoring'))
+    register_model(ModelSpec(
+        'WCML', 'WCML', settings=dict(neg_num=10),
+        defaults=dict(epochs=50, batch_size=1024, lr=5e-3, dim=64),
+        description='CML with the WARP-weighted hinge over neg_num sampled negatives (Hsieh et al., WWW 2017)'))
+    register_model(ModelSpec(
+        'ItrMLP', 'ItrMLP', pretrain='PMF',
+        settings=dict(user_dims=_dims(2, 1), item_dims=_dims(2, 1)),
+        defaults=dict(epochs=20, batch_size=1024, lr=1e-3, dim=64),
+        description='PMF-pretrained embeddings moved by learned transition MLPs (legacy OpenRec ItrMLP)'))
+
+
+def _register_content_zoo() -> None:
+    common = dict(defaults=dict(epochs=50, batch_size=1024, lr=5e-3, dim=64))
+    item = dict(features={'item': 'item_f_source'}, settings=dict(dims=_dims(2, 1)), **common)
+    pointwise = dict(**item)
+    register_model(ModelSpec('VisualPMF', 'VisualPMF', **item,
+                             description='PMF on item factors + MLP(item features) (legacy OpenRec VisualPMF)'))
+    register_model(ModelSpec('VisualGMF', 'VisualGMF', **item,
+                             description='GMF (He et al., WWW 2017) on item factors + MLP(item features)'))
+    register_model(ModelSpec('VisualBPR', 'VisualBPR', **item,
+                             description='BPR on item factors + MLP(item features) (after He & McAuley, AAAI 2016)'))
+    register_model(ModelSpec('VisualCML', 'VisualCML', **item,
+                             description='CML (Hsieh et al., WWW 2017) on item points + MLP(item features)'))
+    register_model(ModelSpec(
+        'ConcatVisualBPR', 'ConcatVisualBPR', features={'item': 'item_f_source'},
+        settings=dict(dim_ve=Derived('dim // 2', lambda context: context['dim'] // 2)), **common,
+        description='VBPR (He & McAuley, AAAI 2016) item vectors [factors, E f_i]'))
+    register_model(ModelSpec(
+        'CDL', 'CDL', features={'item': 'item_f'},
+        settings=dict(dims=Derived('[content size, 2 * dim, dim]',
+                                   lambda context: [context['item_features'], 2 * context['dim'], context['dim']]),
+                      dropout=0.1),
+        **common, description='Collaborative deep learning (Wang et al., KDD 2015): SDAE on item content + PMF'))
+    register_model(ModelSpec(
+        'UserPMF', 'UserPMF', features={'user': 'user_f_source'},
+        settings=dict(dims=_dims(2, 1)), **common,
+        description='PMF on user factors + MLP(user features) (legacy OpenRec UserPMF)'))
+    register_model(ModelSpec(
+        'UserVisualPMF', 'UserVisualPMF',
+        features={'user': 'user_f_source', 'item': 'item_f_source'},
+        settings=dict(dims_user=_dims(2, 1), dims_item=_dims(2, 1)), **common,
+        description='PMF with user and item feature MLPs (legacy OpenRec UserVisualPMF)'))
 
 
 _register_builtin_models()

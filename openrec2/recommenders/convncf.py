@@ -175,6 +175,21 @@ class ConvNCF(IdInputs, Recommender):
         self._serve_item_scores(all_items, pairs)
 
     # --------------------------------------------------------------- accessors
+    @staticmethod
+    def pretrained_keywords(checkpoint: str, max_user: int, max_item: int, dim: int) -> dict:
+        """Keywords that start a ConvNCF from a BPR checkpoint (used by the experiment runner).
+
+        Args:
+            checkpoint: BPR checkpoint directory or prefix.
+            max_user: Number of users (checked when the tables are read).
+            max_item: Number of items.
+            dim: Embedding size.
+
+        Returns:
+            ``{'train_method': 'after_pretrain', 'pre_model_path': checkpoint}``.
+        """
+        return {"train_method": "after_pretrain", "pre_model_path": checkpoint}
+
     @property
     def embedding_size(self) -> int:
         """Size of the user and item embeddings."""

@@ -52,6 +52,20 @@ class MatrixFactorization(IdInputs, Recommender):
         return self._dim_embed
 
     # ------------------------------------------------------------------ representations
+    def _latent_module(self, side: str, ids: Optional[tf.Tensor], train: bool):
+        """The latent-factor module of ``'user'`` or ``'item'`` rows (a LatentFactor here).
+
+        Args:
+            side: ``'user'`` or ``'item'`` (also the variable scope).
+            ids: Row ids to look up, or None for the whole table (items at serving time).
+            train: Training or serving graph.
+
+        Returns:
+            The module; its first output holds the rows.
+        """
+        shape = [self._max_user, self._dim_embed] if side == "user" else [self._max_item, self._item_factor_size]
+        return LatentFactor(shape, ids=ids, l2_reg=self._l2_reg, scope=side)
+
     def _user_representation(self, latent: tf.Tensor, ids: tf.Tensor, train: bool) -> tf.Tensor:
         """The users' representation from their latent rows (identity here).
 
@@ -82,8 +96,7 @@ class MatrixFactorization(IdInputs, Recommender):
     # ------------------------------------------------------------------ graph
     def _build_user_extractions(self, train=True):
         ids = self._get_input("user_id", train)
-        latent = self._add_module("user_vec", LatentFactor([self._max_user, self._dim_embed], ids=ids,
-                                                            l2_reg=self._l2_reg, scope="user"), train=train)
+        latent = self._add_module("user_vec", self._latent_module("user", ids, train), train=train)
         rows = self.__dict__.setdefault("_user_rows", {})  # the graph is built inside Recommender.__init__
         rows[train] = self._user_representation(latent.get_outputs()[0], ids, train)
 
@@ -95,8 +108,7 @@ class MatrixFactorization(IdInputs, Recommender):
             inputs = [self._get_input(name) for name in self.training_item_inputs]
             ids = tf.concat([tf.reshape(one, [-1]) for one in inputs], axis=0)
             sizes = [tf.size(one) for one in inputs]
-        factors = self._add_module("item_vec", LatentFactor(
-            [self._max_item, self._item_factor_size], ids=ids, l2_reg=self._l2_reg, scope="item"), train=train)
+        factors = self._add_module("item_vec", self._latent_module("item", ids, train), train=train)
         biases = self._add_module("item_bias", LatentFactor(
             [self._max_item, 1], init="zero", ids=ids, l2_reg=self._l2_reg, scope="item_bias"), train=train)
         items = self._item_representation(factors.get_outputs()[0], ids, train)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import tensorflow.compat.v1 as tf
@@ -694,6 +694,16 @@ class Recommender:
             or run once as :attr:`schedule_cycles` says.
         """
         return None
+
+    def training_sampler_options(self) -> dict:
+        """Keywords the :attr:`training_sampler` needs beyond dataset, batch size and seed
+        (NBPR's number of negatives); used by :meth:`fit` and the command line."""
+        return {}
+
+    def periodic_updates(self) -> List[Tuple[int, Callable[[], None]]]:
+        """``[(every, update), ...]``: calls :class:`~openrec2.ModelTrainer` makes after every
+        ``every`` training steps (ItrMLP moves its temporal embeddings forward); none here."""
+        return []
 
     def fit(self, train, epochs: Optional[int] = None, eval_samplers=(), evaluators=(), eval_every: int = 1,
             seed: int = 0, **trainer_options):

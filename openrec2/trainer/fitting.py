@@ -47,7 +47,8 @@ def fit(model, train, epochs: Optional[int] = None, eval_samplers=(), evaluators
     epochs = check_int(getattr(model, 'epochs', None) if epochs is None else epochs, 'epochs', f'{model.scope}.fit')
     eval_every = check_int(eval_every, 'eval_every', f'{model.scope}.fit')
     sampler_class = getattr(samplers, model.training_sampler)
-    with sampler_class(train, model.batch_size, num_process=num_workers, seed=seed) as sampler:
+    with sampler_class(train, model.batch_size, num_process=num_workers, seed=seed,
+                       **model.training_sampler_options()) as sampler:
         per_epoch = sampler.batches_per_epoch
         trainer = ModelTrainer(model, **trainer_options)
         # With a save_dir, a checkpoint goes with every evaluation.

@@ -30,6 +30,7 @@ from openrec2.trainer.divergence import DEFAULT_DIVERGENCE_FACTOR
 from openrec2.trainer.early_stopping import EarlyStopping
 from openrec2.trainer.evaluations import evaluate_split, name_eval_samplers
 from openrec2.trainer.history import TrainingHistory
+from openrec2.trainer.periodic_updates import check_periodic_updates
 from openrec2.trainer.run_state import read_state
 from openrec2.trainer.schedule import ObjectiveSchedule
 from openrec2.trainer.training_run import TRAINING_LOSS_METRIC, TrainingRun
@@ -103,6 +104,10 @@ class ModelTrainer:
             is a :class:`~openrec2.errors.SamplerError` (None: each sampler's own
             ``timeout``, 600 s by default).
         keep_checkpoints: Periodic checkpoints kept in ``save_dir``.
+        periodic_updates: ``[(every, callable), ...]`` called after every ``every``
+            training steps (counted from the run's start, so a resumed run calls them
+            at the same steps), besides the model's own
+            (:meth:`~openrec2.recommenders.Recommender.periodic_updates`).
 
     Raises:
         SettingError: A bad setting (``patience`` not an integer >= 1, ...).
@@ -113,7 +118,8 @@ class ModelTrainer:
                  higher_is_better: Optional[bool] = None, progress: Optional[bool] = None, verbose: bool = True,
                  log_stream: Optional[TextIO] = None, progress_stream: Optional[TextIO] = None,
                  divergence_factor: Optional[float] = DEFAULT_DIVERGENCE_FACTOR,
-                 sampler_timeout: Optional[float] = None, keep_checkpoints: int = DEFAULT_KEEP) -> None:
+                 sampler_timeout: Optional[float] = None, keep_checkpoints: int = DEFAULT_KEEP,
+                 periodic_updates: Sequence[tuple] = ()) -> None:
         for name in ('train', 'serve', 'save', 'load', 'objectives'):
             if not hasattr(model, name):
                 raise MissingInputError(scoped(_SCOPE, f'model must be a Recommender (it has no {name!r}), got '
@@ -135,6 +141,7 @@ class ModelTrainer:
         self.sampler_timeout = check_number(sampler_timeout, 'sampler_timeout', _SCOPE, minimum=0.0,
                                             min_exclusive=True, allow_none=True)
         self.keep_checkpoints = check_int(keep_checkpoints, 'keep_checkpoints', _SCOPE)
+        self.periodic_updates = check_periodic_updates(periodic_updates, _SCOPE)
         if early_stop_metric is not None:  # check the stopper's settings now, not after a long run
             EarlyStopping(early_stop_metric, patience, higher_is_better)
 

@@ -67,6 +67,8 @@ class TrainingRun:
         self.window: dict[str, list] = {}  # objective -> [loss sum, iterations]
         self.window_seconds = 0.0
         self.guard = DivergenceGuard(trainer.divergence_factor)
+        # The model's own periodic updates (ItrMLP) and the trainer's; due at step counts, so resumes repeat them.
+        self.periodic_updates = list(self.model.periodic_updates()) + list(trainer.periodic_updates)
         self.last_good: Optional[tuple[str, int]] = None  # (checkpoint prefix, iteration)
         self.temp_dir: Optional[str] = None
         self.store: Optional[CheckpointStore] = None
@@ -174,6 +176,9 @@ class TrainingRun:
                 problem = self.guard.problem(objective, loss)
                 if problem:
                     raise self._divergence_error(iteration, problem)
+                for every, update in self.periodic_updates:
+                    if iteration % every == 0:
+                        update()
                 totals = self.window.setdefault(objective, [0.0, 0])
                 totals[0] += loss
                 totals[1] += 1

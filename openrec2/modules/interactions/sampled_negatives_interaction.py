@@ -77,9 +77,10 @@ class SampledNegativesInteraction(Interaction):
         """Scalar loss of ``[B]`` positive and ``[B, K]`` negative scores."""
         raise NotImplementedError
 
-    def _rank_weights(self, violations: tf.Tensor) -> tf.Tensor:
-        """WARP weights of rows with ``violations`` offending negatives (no gradient)."""
-        return tf.stop_gradient(warp_rank_weights(violations, self._neg_num, self._max_item))
+    def _rank_weights(self, violations: tf.Tensor, sampled: Optional[int] = None) -> tf.Tensor:
+        """WARP weights of rows with ``violations`` offending items among ``sampled`` (default
+        the ``K`` negatives); no gradient flows through them."""
+        return tf.stop_gradient(warp_rank_weights(violations, sampled or self._neg_num, self._max_item))
 
     def _build_training_graph(self) -> None:
         positive = self._scores(self._user, self._p_item, self._p_item_bias)

@@ -13,7 +13,7 @@ def _numpy_ns_log(user, p_item, p_bias, n_item, n_bias, max_item):
     negative = (user[:, None, :] * n_item).sum(-1) + n_bias
     gaps = positive[:, None] - negative
     violations = (gaps < 0).sum(1)
-    weights = np.log(np.floor(max_item * violations / n_item.shape[1]) + 1.0)
+    weights = np.log(np.floor(max_item * (violations + 1) / (n_item.shape[1] + 1)) + 1.0)
     return np.log1p(np.exp(-weights * gaps.min(1))).sum()
 
 
@@ -29,12 +29,13 @@ def test_loss_equals_numpy(tf_run):
     assert tf_run(module.get_outputs()[0]).shape == (8, 4)
 
 
-def test_rows_without_violation_have_no_gradient(tf_run):
-    p_item = tf.Variable([[3.0, 0.0]])
+def test_rows_without_violation_still_learn(tf_run):
+    """A positive above all its negatives keeps a gradient (legacy gave it weight 0 and none)."""
+    p_item = tf.Variable([[1.0, 0.0]])
     module = NsLog(user=tf.constant([[1.0, 0.0]]), max_item=10, p_item=p_item,
                    n_item=tf.constant([[[0.0, 1.0], [-1.0, 0.0]]]))
     (grad,) = tf.gradients(module.get_loss(), [p_item])
-    np.testing.assert_allclose(tf_run(grad), 0.0)
+    assert tf_run(grad)[0, 0] < 0  # descending raises the positive's score further
 
 
 def test_serving_and_input_checks(tf_run):
