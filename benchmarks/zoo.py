@@ -24,37 +24,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import epochs_text, examples_per_second, experiment, shared_data  # noqa: E402
 from seed_models import markdown_table  # noqa: E402
 
-#: model -> (paper, inputs, dataset)
-ZOO = {
-    "BPR": ("Rendle et al., UAI 2009", "interactions", "ml-100k"),
-    "PMF": ("Salakhutdinov & Mnih, NIPS 2007", "interactions", "ml-100k"),
-    "GMF": ("He et al., WWW 2017", "interactions", "ml-100k"),
-    "NBPR": ("Rendle et al., UAI 2009 + WARP", "interactions", "ml-100k"),
-    "CML": ("Hsieh et al., WWW 2017", "interactions", "ml-100k"),
-    "WCML": ("Hsieh et al., WWW 2017", "interactions", "ml-100k"),
-    "ItrMLP": ("legacy OpenRec (temporal factors)", "interactions, PMF pretraining", "ml-100k"),
-    "UserPMF": ("legacy OpenRec", "interactions, user features", "ml-100k"),
-    "UserVisualPMF": ("legacy OpenRec", "interactions, user + item features", "ml-100k"),
-    "VisualPMF": ("legacy OpenRec", "interactions, item features", "citeulike-a"),
-    "VisualGMF": ("He et al., WWW 2017", "interactions, item features", "citeulike-a"),
-    "VisualBPR": ("He & McAuley, AAAI 2016", "interactions, item features", "citeulike-a"),
-    "ConcatVisualBPR": ("He & McAuley, AAAI 2016", "interactions, item features", "citeulike-a"),
-    "VisualCML": ("Hsieh et al., WWW 2017", "interactions, item features", "citeulike-a"),
-    "CDL": ("Wang et al., KDD 2015", "interactions, item content", "citeulike-a"),
-}
-
-#: What each dataset's features are, for the inputs column.
-FEATURES = {"ml-100k": "genres; age group, gender, occupation", "citeulike-a": "tags",
-            "amazon-beauty": "attributes"}
+#: (model, paper, inputs, dataset), in table order; BPR on CiteULike-a is the no-content reference.
+ZOO = [
+    ("BPR", "Rendle et al., UAI 2009", "interactions", "ml-100k"),
+    ("PMF", "Salakhutdinov & Mnih, NIPS 2007", "interactions", "ml-100k"),
+    ("GMF", "He et al., WWW 2017", "interactions", "ml-100k"),
+    ("NBPR", "Rendle et al., UAI 2009 + WARP weights", "interactions", "ml-100k"),
+    ("CML", "Hsieh et al., WWW 2017", "interactions", "ml-100k"),
+    ("WCML", "Hsieh et al., WWW 2017", "interactions", "ml-100k"),
+    ("ItrMLP", "legacy OpenRec (temporal factors)", "interactions; PMF pretraining", "ml-100k"),
+    ("UserPMF", "legacy OpenRec", "interactions; user features (age group, gender, occupation)", "ml-100k"),
+    ("UserVisualPMF", "legacy OpenRec", "interactions; user features; item genres", "ml-100k"),
+    ("BPR", "Rendle et al., UAI 2009", "interactions", "citeulike-a"),
+    ("VisualPMF", "legacy OpenRec", "interactions; item tags", "citeulike-a"),
+    ("VisualGMF", "He et al., WWW 2017", "interactions; item tags", "citeulike-a"),
+    ("VisualBPR", "He & McAuley, AAAI 2016", "interactions; item tags", "citeulike-a"),
+    ("ConcatVisualBPR", "He & McAuley, AAAI 2016", "interactions; item tags", "citeulike-a"),
+    ("VisualCML", "Hsieh et al., WWW 2017", "interactions; item tags", "citeulike-a"),
+    ("CDL", "Wang et al., KDD 2015", "interactions; item tags (bag of tags)", "citeulike-a"),
+]
 
 
 def run(models: list[str], data_home=None) -> list[dict]:
-    """Train every model of ``models`` on its dataset and return the table rows."""
+    """Train every row of :data:`ZOO` whose model is in ``models`` and return the table rows."""
     rows, shared = [], {}
-    for model in models:
-        paper, inputs, dataset = ZOO[model]
-        key = (dataset, "features" if "features" in inputs or "content" in inputs else "plain")
-        if key not in shared:
+    for model, paper, inputs, dataset in (row for row in ZOO if row[0] in models):
+        key = (dataset, ";" in inputs)
+        if key not in shared:  # one split per dataset: features or not, the interactions are the same
             shared[key] = shared_data(model, dataset, data_home)
         started = time.perf_counter()
         result = experiment(model, dataset, data=shared[key], data_home=data_home)
@@ -62,19 +58,20 @@ def run(models: list[str], data_home=None) -> list[dict]:
         rows.append({"model": model, "paper": paper, "inputs": inputs, "dataset": dataset,
                      "NDCG@10": test["NDCG@10"], "Recall@10": test["Recall@10"],
                      "MostPop NDCG@10": popular["NDCG@10"], "MostPop Recall@10": popular["Recall@10"],
-                     "examples/s": examples_per_second(result), "epochs": epochs_text(result),
-                     "seconds": time.perf_counter() - started})
-        print(f"{model}: NDCG@10 {test['NDCG@10']:.4f} (most-popular {popular['NDCG@10']:.4f}), "
-              f"{rows[-1]['seconds']:.0f} s", file=sys.stderr, flush=True)
+                     "examples/s": round(examples_per_second(result)), "epochs": epochs_text(result),
+                     "seconds": round(time.perf_counter() - started)})
+        print(f"{model} on {dataset}: NDCG@10 {test['NDCG@10']:.4f} (most-popular {popular['NDCG@10']:.4f}), "
+              f"{rows[-1]['seconds']} s", file=sys.stderr, flush=True)
     return rows
 
 
 def main(argv: list[str]) -> None:
     """Run the chosen models (all by default) and print the table."""
-    models = argv or list(ZOO)
-    unknown = sorted(set(models) - set(ZOO))
+    names = sorted({row[0] for row in ZOO})
+    models = argv or names
+    unknown = sorted(set(models) - set(names))
     if unknown:
-        raise SystemExit(f"unknown model(s) {unknown}; choose from {list(ZOO)}")
+        raise SystemExit(f"unknown model(s) {unknown}; choose from {names}")
     print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, `python benchmarks/zoo.py {' '.join(argv)}`")
     print(markdown_table(run(models)))
 

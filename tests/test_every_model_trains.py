@@ -1,6 +1,7 @@
-"""Each of the seven built-in models trains through ModelTrainer, the way the command line
-does it: checkpoints, early stopping on validation, and a run resumed from a checkpoint
-(a new model loads it and the trainer continues the count from there)."""
+"""Each built-in model (the seven of the papers and the legacy zoo) trains through ModelTrainer,
+the way the command line does it: checkpoints, early stopping on validation, a run resumed
+from a checkpoint (a new model loads it and the trainer continues the count from there),
+and a run stopped and resumed that equals the uninterrupted one."""
 
 import os
 
@@ -26,7 +27,12 @@ def interaction_data(with_features=False):
     split = planted()
     if with_features:
         split.item_features = split.metadata['item_factors']
+        split.user_features = split.metadata['user_factors']
     return ExperimentData('synthetic', split)
+
+
+def featured():
+    return interaction_data(True)
 
 
 def kg_data():
@@ -60,7 +66,31 @@ CASES = {
     'KTUP': (kg_data, dict(dim=16, lr=0.01, model_settings=dict(train_rec_step=1, train_kg_step=1))),
     'DIEN': (sequence_data, dict(dim=8, model_settings=dict(max_seq_length=6, mlp_hidden_size=[16],
                                                             attention_mlp_size=[8]))),
+    'GMF': (interaction_data, {}), 'NBPR': (interaction_data, {}), 'CML': (interaction_data, {}),
+    'WCML': (interaction_data, {}), 'ItrMLP': (interaction_data, dict(dim=8, model_settings=dict(identity_steps=20))),
+    'VisualPMF': (featured, dict(dim=8)), 'VisualGMF': (featured, dict(dim=8)), 'VisualBPR': (featured, dict(dim=8)),
+    'ConcatVisualBPR': (featured, dict(dim=8)), 'VisualCML': (featured, dict(dim=8)), 'CDL': (featured, dict(dim=8)),
+    'UserPMF': (featured, dict(dim=8)), 'UserVisualPMF': (featured, dict(dim=8)),
 }
+
+
+def pretrained(spec, data, settings, folder):
+    """Keywords that start the model from its pretraining model (a short fit), as the command line does."""
+    base = get_model_spec(spec.pretrain)
+    base_settings = ExperimentSettings(epochs=4, batch_size=64, lr=0.01, dim=settings.dim, verbose=False)
+    with base.recommender_class()(**model_keywords(base, data, base_settings.resolved(base))) as model:
+        model.fit(data.split.train, epochs=10, verbose=False)
+        path = model.save(folder)
+    return spec.recommender_class().pretrained_keywords(path, data.split.max_user, data.split.max_item, settings.dim)
+
+
+def without_pretraining(spec, data, settings):
+    """Keywords of a model that needs pretraining, started without it (random embeddings)."""
+    if spec.name == 'ConvNCF':
+        return dict(train_method='no_pretrain')
+    rng = np.random.default_rng(0)
+    return {f'pretrained_{side}_embeddings': rng.normal(0, 0.1, (rows, settings.dim)).astype(np.float32)
+            for side, rows in (('user', data.split.max_user), ('item', data.split.max_item))}
 
 
 @pytest.mark.parametrize('name', list(CASES))
@@ -70,12 +100,8 @@ def test_trains_with_checkpoints_early_stopping_and_resumes(name, tmp_path):
     settings = ExperimentSettings(**{'epochs': 4, 'batch_size': 64, 'eval_every': 1, 'patience': 2, 'lr': 0.01,
                                      **options, 'verbose': False}).resolved(spec)
     keywords = model_keywords(spec, data, settings)
-    if spec.pretrain:  # ConvNCF starts from a trained BPR, as the command line does it
-        from openrec2.recommenders import BPR
-        with BPR(batch_size=64, max_user=data.split.max_user, max_item=data.split.max_item,
-                 dim_embed=settings.dim, lr=0.01, seed=0) as bpr:
-            bpr.fit(data.split.train, epochs=10, verbose=False)
-            keywords.update(train_method='after_pretrain', pre_model_path=bpr.save(str(tmp_path / 'bpr')))
+    if spec.pretrain:  # ConvNCF starts from a trained BPR, ItrMLP from PMF, as the command line does it
+        keywords.update(pretrained(spec, data, settings, str(tmp_path / 'pretrain')))
     plan, evaluators = evaluation_plan(spec, data, settings, final=False)
     metric = 'AUC' if spec.data == 'sequences' else 'NDCG@10'
     save_dir = str(tmp_path / 'run')
@@ -140,7 +166,7 @@ def test_a_run_stopped_and_resumed_equals_the_uninterrupted_run(name, tmp_path):
     settings = ExperimentSettings(**{'epochs': 4, 'batch_size': 64, 'eval_every': 1, 'lr': 0.01, **options,
                                      'verbose': False}).resolved(spec)
     keywords = model_keywords(spec, data, settings)
-    keywords.update(train_method='no_pretrain') if spec.pretrain else None
+    keywords.update(without_pretraining(spec, data, settings) if spec.pretrain else {})
     reference = _run(spec, data, settings, keywords, str(tmp_path / 'straight'), 3)
     _run(spec, data, settings, keywords, str(tmp_path / 'stopped'), 2)  # a run that ends (or dies) after 2 epochs
     resumed = _run(spec, data, settings, keywords, str(tmp_path / 'stopped'), 3, resume=True)

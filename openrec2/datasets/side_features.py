@@ -36,7 +36,7 @@ def one_hot(values: list, categories: list) -> np.ndarray:
     """One-hot rows of categorical ``values`` over ``categories`` (float32 ``[len(values), len(categories)]``).
 
     Raises:
-        ValueError: a value that is not among the categories.
+        KeyError: a value that is not among the categories.
     """
     index = {category: j for j, category in enumerate(categories)}
     matrix = np.zeros((len(values), len(categories)), dtype=np.float32)

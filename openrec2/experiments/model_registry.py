@@ -212,7 +212,6 @@ def _register_factorisation_zoo() -> None:
 def _register_content_zoo() -> None:
     common = dict(defaults=dict(epochs=50, batch_size=1024, lr=5e-3, dim=64))
     item = dict(features={'item': 'item_f_source'}, settings=dict(dims=_dims(2, 1)), **common)
-    pointwise = dict(**item)
     register_model(ModelSpec('VisualPMF', 'VisualPMF', **item,
                              description='PMF on item factors + MLP(item features) (legacy OpenRec VisualPMF)'))
     register_model(ModelSpec('VisualGMF', 'VisualGMF', **item,

@@ -46,4 +46,4 @@ class GMF(PMF):
     def _pointwise(self, user, item, item_bias, train, all_items=False, scope=None):
         return PointwiseGeCE(user=user, item=item, item_bias=item_bias, l2_reg=self._l2_reg,
                              labels=self._get_input("label") if train else None, train=train,
-                             scope="interaction", reuse=not train, all_items=all_items)
+                             scope="interaction", reuse=not train, batch_serving=all_items)

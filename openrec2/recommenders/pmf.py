@@ -56,10 +56,10 @@ class PMF(MatrixFactorization):
             self._add_input("label", "float32", [None], train=True)
 
     def _pointwise(self, user, item, item_bias, train: bool, all_items: bool = False, scope=None):
-        """The pointwise interaction (PMF's weighted squared error)."""
+        """The pointwise interaction (PMF's weighted squared error); ``all_items``: serve every item."""
         return PointwiseMSE(user=user, item=item, item_bias=item_bias, labels=self._get_input("label") if train
-                            else None, a=self._a, b=self._b, sigmoid=self._sigmoid, all_items=all_items, train=train,
-                            scope=scope)
+                            else None, a=self._a, b=self._b, sigmoid=self._sigmoid, train=train,
+                            batch_serving=all_items, scope=scope)
 
     def _build_training_interaction(self):
         item, item_bias = self._training_item("item_id")

@@ -20,22 +20,10 @@ class VisualBPR(ItemContent, BPR):
     dropped ``opt`` here (always SGD); it is honoured.
 
     Args:
-        batch_size: Training batch size.
-        max_user: Number of users.
-        max_item: Number of items.
-        dim_embed: Size of the latent factors (= ``dims[-1]``).
-        dims: Widths of the item feature MLP.
-        item_f_source: ``[max_item, F]`` item features (numpy array or h5py dataset).
-        test_batch_size: Users per serving call.
-        item_serving_size: Accepted for legacy scripts (serving encodes every item at once).
-        dropout_rate: Drop probability inside the MLP.
-        l2_reg: L2 weight on the looked-up factors and biases.
-        l2_reg_mlp: L2 weight on the MLP weights.
-        opt: Optimiser name.
-        sess_config: Session configuration.
-        lr: Learning rate.
-        init_dict: Initial values by variable name.
-        seed: Graph-level seed.
+        The arguments of :class:`~openrec2.recommenders.VisualPMF`, in the same (legacy)
+        order: ``batch_size, max_user, max_item, dim_embed, dims, item_f_source,
+        test_batch_size, item_serving_size, dropout_rate, l2_reg, l2_reg_mlp, opt,
+        sess_config``, then ``lr, init_dict, seed``.
     """
 
     def __init__(self, batch_size, max_user, max_item, dim_embed, dims, item_f_source, test_batch_size=None,

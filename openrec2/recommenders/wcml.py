@@ -22,19 +22,9 @@ class WCML(SampledNegatives, CML):
     is legacy OpenRec's (``neg_num`` after ``sess_config``).
 
     Args:
-        batch_size: Training batch size.
-        max_user: Number of users.
-        max_item: Number of items.
-        dim_embed: Size of the embeddings.
-        test_batch_size: Users per serving call.
-        l2_reg: L2 weight on the looked-up rows.
-        opt: Optimiser name (``'Adam'``; legacy OpenRec defaulted to ``'SGD'``).
-        lr: Learning rate.
-        init_dict: Initial values by variable name.
-        sess_config: Session configuration.
-        neg_num: Negatives per positive.
-        seed: Graph-level seed.
-        margin: Required distance gap of the hinge.
+        The arguments of :class:`~openrec2.recommenders.CML` (``batch_size, max_user,
+        max_item, dim_embed, test_batch_size, l2_reg, opt, lr, init_dict, sess_config``),
+        then ``neg_num`` (negatives per positive), ``seed`` and ``margin``.
     """
 
     def __init__(self, batch_size, max_user, max_item, dim_embed, test_batch_size=None, l2_reg=None, opt="Adam",

@@ -35,6 +35,8 @@ def test_real_copies_pass(download, name):
 def test_other_md5_passes_on_counts_and_truncation_fails(download, tmp_path):
     folder = tmp_path / 'citeulike-a'
     folder.mkdir()
+    for name in ('item-tag.dat', 'tags.dat'):
+        shutil.copy(get_data_home() / 'citeulike-a' / name, folder / name)
     text = (get_data_home() / 'citeulike-a' / 'users.dat').read_text()
     (folder / 'users.dat').write_text(text.replace(' ', '  ', 1))  # same content, other bytes
     ok, lines = download.check_dataset('citeulike-a', tmp_path)

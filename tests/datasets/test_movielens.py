@@ -22,6 +22,10 @@ def test_ml100k_counts_features_and_random_split():
     assert [split.item_feature_names[g] for g in np.flatnonzero(split.item_features[toy_story])] == [
         'Animation', "Children's", 'Comedy']
     assert split.user_id_map.tolist() == list(range(1, 944))
+    # User 1: 24 years old, male, technician (u.user); every user has one group of each kind.
+    assert split.user_features.shape == (943, 30) and (split.user_features.sum(axis=1) == 3).all()
+    assert [split.user_feature_names[j] for j in np.flatnonzero(split.user_features[0])] == [
+        'age_18-24', 'gender_M', 'occupation_technician']
     assert set(split.train.data.dtype.names) >= {'label', 'timestamp'}
     assert split.protocol.startswith('per-user random 0.8:0.1:0.1 (train:validation:test), seed 2020')
     assert_consistent(split)
@@ -75,6 +79,16 @@ def test_missing_genre_file_is_named(tmp_path):
     for name in ('u.data', 'u.item'):
         shutil.copy(get_data_home() / 'ml-100k' / name, tmp_path / 'ml-100k' / name)
     with pytest.raises(DataFileNotFoundError, match=r'ml-100k/u\.genre'):
+        load_ml100k(data_home=tmp_path)
+
+
+@requires_data
+def test_a_malformed_user_line_is_reported(tmp_path):
+    (tmp_path / 'ml-100k').mkdir()
+    for name in ('u.data', 'u.item', 'u.genre', 'u.occupation'):
+        shutil.copy(get_data_home() / 'ml-100k' / name, tmp_path / 'ml-100k' / name)
+    (tmp_path / 'ml-100k' / 'u.user').write_text('1|24|M|technician|85711\n2|53|X|other|94043\n')
+    with pytest.raises(DataError, match=r'u\.user: line 2 is malformed'):
         load_ml100k(data_home=tmp_path)
 
 

@@ -45,3 +45,32 @@ def map_row_blocks(fn: Callable[..., tf.Tensor], elems: Tensors, block_size: int
                         parallel_iterations=1, back_prop=False)
     flat = tf.reshape(results, tf.concat([[num_blocks * block_size], tf.shape(results)[2:]], 0))
     return flat[:rows]
+
+
+def all_pair_scores(score_pairs: Callable[[tf.Tensor, tf.Tensor], tf.Tensor], users: tf.Tensor, items: tf.Tensor,
+                    block_users: int) -> tf.Tensor:
+    """``[B, N]`` scores of every (user, item) pair by a function of aligned rows, ``block_users`` users at a time.
+
+    For scorers that are not a matrix product (an MLP over ``[user, item]``): each block
+    tiles its users against all items, so memory grows with ``block_users * N``, not
+    ``B * N``.
+
+    Args:
+        score_pairs: Takes ``[M, d_u]`` users and ``[M, d_i]`` items (aligned rows) and
+            returns ``[M]`` scores.
+        users: ``[B, d_u]`` user representations.
+        items: ``[N, d_i]`` representations of all items.
+        block_users: Users per block.
+
+    Returns:
+        ``[B, N]`` scores.
+    """
+    count = tf.shape(items)[0]
+    width = int(users.shape[-1])
+
+    def block(rows: tf.Tensor) -> tf.Tensor:
+        size = tf.shape(rows)[0]
+        tiled_users = tf.reshape(tf.tile(rows[:, None, :], [1, count, 1]), [size * count, width])
+        return tf.reshape(score_pairs(tiled_users, tf.tile(items, [size, 1])), [size, count])
+
+    return map_row_blocks(block, users, block_users)

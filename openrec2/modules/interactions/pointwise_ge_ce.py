@@ -27,7 +27,7 @@ class PointwiseGeCE(Interaction):
 
     Training takes aligned (user, item) rows; serving scores every item for each user
     (``item`` all items, ``[B, N]``, computed as ``(u * h) @ items^T``), or aligned pairs
-    with ``all_items=False``. Serving outputs logits (their order is the probabilities').
+    with ``batch_serving=False``. Serving outputs logits (their order is the probabilities').
 
     Args:
         user: ``[B, d]`` user representations.
@@ -38,7 +38,7 @@ class PointwiseGeCE(Interaction):
         train: Training or serving graph.
         scope: Variable scope (default ``pointwise_ge_ce``).
         reuse: Reuse flag.
-        all_items: Serving: score every item (True) or aligned pairs (False).
+        batch_serving: Serving: score every item (True) or aligned pairs (False).
 
     Raises:
         MissingInputError: training without ``labels``.
@@ -46,13 +46,13 @@ class PointwiseGeCE(Interaction):
     """
 
     def __init__(self, user, item, item_bias=None, l2_reg: Optional[float] = None, labels=None, train: bool = True,
-                 scope: Optional[str] = None, reuse=False, all_items: bool = True):
+                 scope: Optional[str] = None, reuse=False, batch_serving: bool = True):
         name = scope or self.default_scope_name()
         self._user = require_tensor(user, name, "user", ranks=[2], integer=False)
         self._item = require_tensor(item, name, "item", ranks=[2], integer=False)
         self._item_bias = item_bias
         self._labels = require_labels(labels, train, name)
-        self._all_items = bool(all_items)
+        self._batch_serving = bool(batch_serving)
         super().__init__(train=train, l2_reg=l2_reg, scope=scope, reuse=reuse)
 
     def _build_shared_graph(self) -> None:
@@ -66,5 +66,5 @@ class PointwiseGeCE(Interaction):
 
     def _build_serving_graph(self) -> None:
         weighted = self._user * self._weights
-        self._outputs.append(all_item_scores(weighted, self._item, self._item_bias) if self._all_items
+        self._outputs.append(all_item_scores(weighted, self._item, self._item_bias) if self._batch_serving
                              else pair_scores(weighted, self._item, self._item_bias))

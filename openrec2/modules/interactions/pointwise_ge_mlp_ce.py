@@ -10,7 +10,7 @@ import tensorflow.compat.v1 as tf
 from openrec2.errors import ShapeError, scoped
 from openrec2.modules.checks import require_dims, require_labels, require_rate, require_tensor
 from openrec2.modules.extractions.multi_layer_fc import MultiLayerFC
-from openrec2.modules.interactions.block_map import map_row_blocks
+from openrec2.modules.interactions.block_map import all_pair_scores
 from openrec2.modules.interactions.interaction import Interaction
 from openrec2.modules.interactions.pointwise_ge_ce import generalized_dot_weights
 from openrec2.modules.interactions.scoring import all_item_scores, flat_bias, pair_scores
@@ -24,7 +24,7 @@ class PointwiseGeMLPCE(Interaction):
     aligned rows and minimises the summed sigmoid cross-entropy (plus the MLP's and
     ``h``'s L2); serving scores every item for each user (item inputs are then all
     items ``[N, .]``): GMF by one matrix product, the MLP over every (user, item) pair,
-    ``block_users`` users at a time so that memory stays bounded; ``all_items=False``
+    ``block_users`` users at a time so that memory stays bounded; ``batch_serving=False``
     scores aligned pairs. Legacy OpenRec's serving graph referred to attributes that
     never existed; this one is tested against its training graph.
 
@@ -42,7 +42,7 @@ class PointwiseGeMLPCE(Interaction):
         train: Training or serving graph.
         scope: Variable scope (default ``pointwise_ge_mlp_ce``).
         reuse: Reuse flag.
-        all_items: Serving: every item (True) or aligned pairs (False).
+        batch_serving: Serving: every item (True) or aligned pairs (False).
         block_users: Users per block when serving every item.
 
     Raises:
@@ -55,7 +55,7 @@ class PointwiseGeMLPCE(Interaction):
 
     def __init__(self, user_mlp, user_ge, item_mlp, item_ge, item_bias, dims: Sequence[int], labels=None,
                  dropout: Optional[float] = None, alpha: float = 0.5, l2_reg: Optional[float] = None,
-                 train: bool = True, scope: Optional[str] = None, reuse=False, all_items: bool = True,
+                 train: bool = True, scope: Optional[str] = None, reuse=False, batch_serving: bool = True,
                  block_users: int = 16):
         name = scope or self.default_scope_name()
         self._user_mlp, self._user_ge, self._item_mlp, self._item_ge = (
@@ -68,7 +68,7 @@ class PointwiseGeMLPCE(Interaction):
         self._labels = require_labels(labels, train, name)
         self._dropout = require_rate(dropout, name, "dropout")
         self._alpha = check_number(alpha, "alpha", name, minimum=0.0, maximum=1.0)
-        self._all_items = bool(all_items)
+        self._batch_serving = bool(batch_serving)
         self._block_users = check_int(block_users, "block_users", name)
         super().__init__(train=train, l2_reg=l2_reg, scope=scope, reuse=reuse)
 
@@ -99,20 +99,10 @@ class PointwiseGeMLPCE(Interaction):
     def _build_serving_graph(self) -> None:
         weighted = self._user_ge * self._weights
         bias = None if self._item_bias is None else flat_bias(self._item_bias)
-        if not self._all_items:
+        if not self._batch_serving:
             self._outputs.append(self._combine(pair_scores(weighted, self._item_ge),
                                                self._mlp_logits(self._user_mlp, self._item_mlp), bias))
             return
-        items = self._item_mlp
-        count = tf.shape(items)[0]
-
-        def block(users: tf.Tensor) -> tf.Tensor:
-            size = tf.shape(users)[0]
-            width = int(self._user_mlp.shape[-1])
-            pairs_users = tf.reshape(tf.tile(users[:, None, :], [1, count, 1]), [size * count, width])
-            pairs_items = tf.tile(items, [size, 1])
-            return tf.reshape(self._mlp_logits(pairs_users, pairs_items), [size, count])
-
-        mlp = map_row_blocks(block, self._user_mlp, self._block_users)
+        mlp = all_pair_scores(self._mlp_logits, self._user_mlp, self._item_mlp, self._block_users)
         self._outputs.append(self._combine(all_item_scores(weighted, self._item_ge), mlp,
                                            None if bias is None else bias[None, :]))

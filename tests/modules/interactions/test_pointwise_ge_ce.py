@@ -35,7 +35,7 @@ def test_serving_all_items_matches_pairs(tf_run):
         all_items = PointwiseGeCE(user=user, item=items, item_bias=bias, train=False, scope="s")
     with tf.variable_scope("gmf", reuse=True):
         pairs = PointwiseGeCE(user=tf.repeat(user, 4, axis=0), item=tf.tile(items, [2, 1]),
-                              item_bias=tf.tile(bias, [2]), train=False, scope="s", all_items=False)
+                              item_bias=tf.tile(bias, [2]), train=False, scope="s", batch_serving=False)
     full, paired = tf_run([all_items.get_outputs()[0], pairs.get_outputs()[0]])
     np.testing.assert_allclose(full.reshape(-1), paired, rtol=1e-5)
 

@@ -21,7 +21,7 @@ def test_sigmoid_predictions_and_all_item_serving(tf_run):
     user = tf.constant([[1.0, 0.0]])
     items = tf.constant([[0.0, 0.0], [2.0, 0.0]])
     bias = tf.constant([[1.0], [0.0]])
-    serve = PointwiseMSE(user, items, item_bias=bias, sigmoid=True, all_items=True, train=False)
+    serve = PointwiseMSE(user, items, item_bias=bias, sigmoid=True, batch_serving=True, train=False)
     np.testing.assert_allclose(tf_run(serve.get_outputs()[0]), 1 / (1 + np.exp(-np.array([[1.0, 2.0]]))), rtol=1e-6)
 
 
