@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     datasets = sorted(set(LOADERS) | set(KG_LOADERS) | set(SEQUENCE_LOADERS))
     train.add_argument('--dataset', required=True, choices=datasets,
                        help="dataset ('synthetic' needs no files); KTUP needs ml-100k or ml-1m-kg, DIEN "
-                            "amazon-beauty or ml-100k")
+                            "amazon-beauty or ml-100k; models of item features need ml-100k, citeulike-a or "
+                            "amazon-beauty, of user features ml-100k (`list` says which)")
     train.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', dest='model_settings',
                        help='a model setting (repeatable), e.g. --set eps=0.5 --set cnn_channels=1,32,32,32,32; '
                             '`list` shows the keys of each model')

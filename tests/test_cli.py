@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 import subprocess
 import sys
 
@@ -67,9 +68,14 @@ def test_list_names_models_their_settings_and_datasets():
     out = io.StringIO()
     assert main(['list'], out=out) == 0
     text = out.getvalue()
-    for name in ('BPR', 'PMF', 'VBPR', 'AMR', 'ConvNCF', 'KTUP', 'DIEN', 'synthetic', 'ml-1m-kg'):
-        assert name in text
-    assert 'cnn_channels' in text and 'l_adv' in text and 'gru_type' in text
+    for name in ('BPR', 'PMF', 'VBPR', 'AMR', 'ConvNCF', 'KTUP', 'DIEN', 'synthetic', 'ml-1m-kg', 'GMF', 'NBPR',
+                 'CML', 'WCML', 'ItrMLP', 'VisualPMF', 'VisualGMF', 'VisualBPR', 'ConcatVisualBPR', 'VisualCML',
+                 'UserPMF', 'UserVisualPMF', 'CDL'):
+        assert re.search(rf'^  {name}( |$)', text, re.M), name
+    assert 'cnn_channels' in text and 'l_adv' in text and 'gru_type' in text and 'l2_reconst' in text
+    cdl = text[text.index('  CDL '):text.index('  CML ')]
+    assert 'datasets: amazon-beauty, citeulike-a, ml-100k' in cdl and "'dims': [content size, 2 * dim, dim]" in cdl
+    assert 'item_serving_size' not in text  # accepted for legacy scripts, but nothing to set
 
 
 def test_python_dash_m_entry_point():

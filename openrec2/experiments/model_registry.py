@@ -211,7 +211,8 @@ def _register_factorisation_zoo() -> None:
 
 def _register_content_zoo() -> None:
     common = dict(defaults=dict(epochs=50, batch_size=1024, lr=5e-3, dim=64))
-    item = dict(features={'item': 'item_f_source'}, settings=dict(dims=_dims(2, 1)), **common)
+    # One projection layer to --dim (VBPR's E f_i): on CiteULike-a tags it ranked better than [2 * dim, dim].
+    item = dict(features={'item': 'item_f_source'}, settings=dict(dims=_dims(1)), **common)
     register_model(ModelSpec('VisualPMF', 'VisualPMF', **item,
                              description='PMF on item factors + MLP(item features) (legacy OpenRec VisualPMF)'))
     register_model(ModelSpec('VisualGMF', 'VisualGMF', **item,
@@ -232,12 +233,12 @@ def _register_content_zoo() -> None:
         **common, description='Collaborative deep learning (Wang et al., KDD 2015): SDAE on item content + PMF'))
     register_model(ModelSpec(
         'UserPMF', 'UserPMF', features={'user': 'user_f_source'},
-        settings=dict(dims=_dims(2, 1)), **common,
+        settings=dict(dims=_dims(1)), **common,
         description='PMF on user factors + MLP(user features) (legacy OpenRec UserPMF)'))
     register_model(ModelSpec(
         'UserVisualPMF', 'UserVisualPMF',
         features={'user': 'user_f_source', 'item': 'item_f_source'},
-        settings=dict(dims_user=_dims(2, 1), dims_item=_dims(2, 1)), **common,
+        settings=dict(dims_user=_dims(1), dims_item=_dims(1)), **common,
         description='PMF with user and item feature MLPs (legacy OpenRec UserVisualPMF)'))
 
 

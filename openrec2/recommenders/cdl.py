@@ -10,6 +10,8 @@ auto-encoder reconstructs the clean content from a corrupted copy.
 
 from __future__ import annotations
 
+from typing import Optional, Sequence
+
 from openrec2.errors import ShapeError, scoped
 from openrec2.modules.extractions import SDAE
 from openrec2.recommenders.pmf import PMF
@@ -59,8 +61,9 @@ class CDL(ItemContent, PMF):
         ShapeError: ``dims[0]`` is not the content size, or ``dims[-1] != dim_embed``.
     """
 
-    def __init__(self, batch_size, max_user, max_item, dim_embed, item_f, dims, dropout=None, test_batch_size=None,
-                 item_serving_size=None, l2_reg=None, l2_reg_mlp=None, l2_reconst=None, opt="Adam", sess_config=None,
+    def __init__(self, batch_size, max_user, max_item, dim_embed, item_f, dims: Sequence[int],
+                 dropout: Optional[float] = None, test_batch_size=None, item_serving_size=None, l2_reg=None,
+                 l2_reg_mlp: Optional[float] = None, l2_reconst: Optional[float] = None, opt="Adam", sess_config=None,
                  lr=None, init_dict=None, seed=None):
         scope = type(self).__name__.lower()
         dims = list(dims) if isinstance(dims, (list, tuple)) else dims

@@ -37,7 +37,7 @@ class ConcatVisualBPR(ItemContent, BPR):
         ShapeError: ``dim_ve >= dim_embed``.
     """
 
-    def __init__(self, batch_size, max_user, max_item, dim_embed, dim_ve, item_f_source, item_serving_size=None,
+    def __init__(self, batch_size, max_user, max_item, dim_embed, dim_ve: int, item_f_source, item_serving_size=None,
                  l2_reg=None, sess_config=None, test_batch_size=None, opt="Adam", lr=None, init_dict=None, seed=None):
         scope = type(self).__name__.lower()
         self._dim_ve = check_int(dim_ve, "dim_ve", scope)

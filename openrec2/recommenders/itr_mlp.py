@@ -12,10 +12,11 @@ one step forward, ``e <- MLP(e)`` (:class:`~openrec2.modules.extractions.Tempora
 
 from __future__ import annotations
 
+from typing import Optional, Sequence
+
 import tensorflow.compat.v1 as tf
 
-from openrec2.modules.extractions import TemporalLatentFactor
-from openrec2.modules.extractions.temporal_latent_factor import IDENTITY_PRETRAIN_STEPS
+from openrec2.modules.extractions import IDENTITY_PRETRAIN_STEPS, TemporalLatentFactor
 from openrec2.recommenders.pmf import PMF
 from openrec2.recommenders.pretrained import read_pretrained_tables
 from openrec2.validation import check_int
@@ -57,9 +58,9 @@ class ItrMLP(PMF):
     """
 
     def __init__(self, batch_size, dim_embed, max_user, max_item, pretrained_user_embeddings,
-                 pretrained_item_embeddings, user_dims, item_dims, test_batch_size=None, l2_reg=None, opt="Adam",
-                 sess_config=None, lr=None, init_dict=None, seed=None, update_itr=None,
-                 identity_steps=IDENTITY_PRETRAIN_STEPS):
+                 pretrained_item_embeddings, user_dims: Sequence[int], item_dims: Sequence[int], test_batch_size=None,
+                 l2_reg=None, opt="Adam", sess_config=None, lr=None, init_dict=None, seed=None,
+                 update_itr: Optional[int] = None, identity_steps=IDENTITY_PRETRAIN_STEPS):
         scope = type(self).__name__.lower()
         self._pretrained = {"user": pretrained_user_embeddings, "item": pretrained_item_embeddings}
         self._mlp_dims = {"user": user_dims, "item": item_dims}

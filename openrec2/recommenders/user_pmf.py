@@ -7,6 +7,8 @@ user-side counterpart of the content models of legacy OpenRec.
 
 from __future__ import annotations
 
+from typing import Optional, Sequence
+
 from openrec2.recommenders.pmf import PMF
 from openrec2.recommenders.side_features import FeatureTower, UserContent
 
@@ -39,9 +41,9 @@ class UserPMF(UserContent, PMF):
         ShapeError: a feature matrix that is not ``[max_user, F]``, or ``dims[-1] != dim_embed``.
     """
 
-    def __init__(self, batch_size, max_user, max_item, dim_embed, dims, user_f_source, test_batch_size=None,
-                 item_serving_size=None, dropout_rate=None, l2_reg=None, l2_reg_mlp=None, opt="Adam",
-                 sess_config=None, lr=None, init_dict=None, seed=None):
+    def __init__(self, batch_size, max_user, max_item, dim_embed, dims: Sequence[int], user_f_source,
+                 test_batch_size=None, item_serving_size=None, dropout_rate: Optional[float] = None, l2_reg=None,
+                 l2_reg_mlp: Optional[float] = None, opt="Adam", sess_config=None, lr=None, init_dict=None, seed=None):
         self._user_tower = FeatureTower("user", user_f_source, max_user, dims, dropout_rate, l2_reg_mlp,
                                         scope=type(self).__name__.lower(), argument="user_f_source")
         self._user_tower.check_latent_size(dim_embed, "dim_embed")

@@ -8,6 +8,8 @@ Probabilistic matrix factorisation (Salakhutdinov and Mnih, NIPS 2007) on user v
 
 from __future__ import annotations
 
+from typing import Optional, Sequence
+
 from openrec2.recommenders.side_features import FeatureTower, UserContent
 from openrec2.recommenders.visual_pmf import VisualPMF
 
@@ -36,9 +38,10 @@ class UserVisualPMF(UserContent, VisualPMF):
         seed: Graph-level seed.
     """
 
-    def __init__(self, batch_size, max_user, max_item, dim_embed, dims_user, dims_item, user_f_source, item_f_source,
-                 test_batch_size=None, item_serving_size=None, dropout_rate=None, l2_reg=None, l2_reg_mlp=None,
-                 opt="Adam", sess_config=None, lr=None, init_dict=None, seed=None):
+    def __init__(self, batch_size, max_user, max_item, dim_embed, dims_user: Sequence[int], dims_item: Sequence[int],
+                 user_f_source, item_f_source, test_batch_size=None, item_serving_size=None,
+                 dropout_rate: Optional[float] = None, l2_reg=None, l2_reg_mlp: Optional[float] = None, opt="Adam",
+                 sess_config=None, lr=None, init_dict=None, seed=None):
         self._user_tower = FeatureTower("user", user_f_source, max_user, dims_user, dropout_rate, l2_reg_mlp,
                                         scope=type(self).__name__.lower(), argument="user_f_source",
                                         dims_setting="dims_user")

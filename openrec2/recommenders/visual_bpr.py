@@ -8,6 +8,8 @@ paper's ``[q_i, E f_i]`` with a deeper, shared projection), trained with the BPR
 
 from __future__ import annotations
 
+from typing import Optional, Sequence
+
 from openrec2.recommenders.bpr import BPR
 from openrec2.recommenders.side_features import ItemContent
 
@@ -26,9 +28,9 @@ class VisualBPR(ItemContent, BPR):
         sess_config``, then ``lr, init_dict, seed``.
     """
 
-    def __init__(self, batch_size, max_user, max_item, dim_embed, dims, item_f_source, test_batch_size=None,
-                 item_serving_size=None, dropout_rate=None, l2_reg=None, l2_reg_mlp=None, opt="Adam",
-                 sess_config=None, lr=None, init_dict=None, seed=None):
+    def __init__(self, batch_size, max_user, max_item, dim_embed, dims: Sequence[int], item_f_source,
+                 test_batch_size=None, item_serving_size=None, dropout_rate: Optional[float] = None, l2_reg=None,
+                 l2_reg_mlp: Optional[float] = None, opt="Adam", sess_config=None, lr=None, init_dict=None, seed=None):
         self._set_item_features(item_f_source, max_item, dims, dropout_rate, l2_reg_mlp, dim_embed)
         super().__init__(batch_size=batch_size, max_user=max_user, max_item=max_item, dim_embed=dim_embed,
                          test_batch_size=test_batch_size, l2_reg=l2_reg, opt=opt, lr=lr, init_dict=init_dict,

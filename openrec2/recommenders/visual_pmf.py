@@ -8,6 +8,8 @@ items with few interactions still get a representation from their features.
 
 from __future__ import annotations
 
+from typing import Optional, Sequence
+
 from openrec2.recommenders.pmf import PMF
 from openrec2.recommenders.side_features import ItemContent
 
@@ -42,9 +44,9 @@ class VisualPMF(ItemContent, PMF):
         ShapeError: a feature matrix that is not ``[max_item, F]``, or ``dims[-1] != dim_embed``.
     """
 
-    def __init__(self, batch_size, max_user, max_item, dim_embed, dims, item_f_source, test_batch_size=None,
-                 item_serving_size=None, dropout_rate=None, l2_reg=None, l2_reg_mlp=None, opt="Adam",
-                 sess_config=None, lr=None, init_dict=None, seed=None):
+    def __init__(self, batch_size, max_user, max_item, dim_embed, dims: Sequence[int], item_f_source,
+                 test_batch_size=None, item_serving_size=None, dropout_rate: Optional[float] = None, l2_reg=None,
+                 l2_reg_mlp: Optional[float] = None, opt="Adam", sess_config=None, lr=None, init_dict=None, seed=None):
         self._set_item_features(item_f_source, max_item, dims, dropout_rate, l2_reg_mlp, dim_embed)
         super().__init__(batch_size=batch_size, dim_embed=dim_embed, max_user=max_user, max_item=max_item,
                          test_batch_size=test_batch_size, l2_reg=l2_reg, opt=opt, sess_config=sess_config, lr=lr,

@@ -336,19 +336,27 @@ class ImplicitModelTrainer:
         train_dataset: The training :class:`~openrec2.utils.Dataset`.
         model: The recommender.
         sampler: The training sampler.
+        item_serving_size: Items per serving call in legacy OpenRec's evaluation; openrec2
+            scores every item of a batch of users in one call (the serving graph is built
+            for it), so this changes nothing and is accepted for legacy scripts.
+        eval_save_prefix: Legacy: where the model was saved at every evaluation; here the
+            checkpoint folder when ``save_dir`` is not given.
         save_dir: Optional folder for checkpoints (every ``display_itr`` iterations).
         verbose: Print log lines.
         progress: Progress bar setting of :class:`ModelTrainer`.
     """
 
     def __init__(self, batch_size: int, test_batch_size: int, train_dataset, model, sampler,
+                 item_serving_size: Optional[int] = None, eval_save_prefix: Optional[str] = None,
                  save_dir: Optional[str] = None, verbose: bool = True, progress: Optional[bool] = None) -> None:
         self.batch_size = batch_size
         self.test_batch_size = test_batch_size
         self.train_dataset = train_dataset
         self.model = model
         self.sampler = sampler
-        self.trainer = ModelTrainer(model, save_dir=save_dir, verbose=verbose, progress=progress)
+        self.item_serving_size = check_int(item_serving_size, 'item_serving_size', _SCOPE, allow_none=True)
+        self.trainer = ModelTrainer(model, save_dir=save_dir if save_dir is not None else eval_save_prefix,
+                                    verbose=verbose, progress=progress)
 
     def train(self, num_itr: int, display_itr: int, eval_datasets: Sequence = (), evaluators: Sequence = (),
               num_negatives: Optional[int] = None, seed: int = 10) -> TrainingHistory:

@@ -26,6 +26,17 @@ from openrec2.validation import check_int
 _REQUIRED_FIELDS = ('user_id', 'item_id')
 
 
+class CallableCount(int):
+    """An ``int`` that also answers when called: ``dataset.max_user`` and legacy ``dataset.max_user()``.
+
+    Legacy OpenRec's datasets had ``max_user()`` / ``max_item()`` methods; openrec2's have
+    int attributes. A ``CallableCount`` is both, so code written either way keeps working.
+    """
+
+    def __call__(self) -> int:
+        return int(self)
+
+
 class Dataset:
     """A set of (user, item) interactions with a CSR index of each user's positives.
 
@@ -55,8 +66,9 @@ class Dataset:
         # A read-only view: the positive index below stays in step with the rows.
         self.data = raw_data.view()
         self.data.flags.writeable = False
-        self.max_user = int(max_user)
-        self.max_item = int(max_item)
+        # ints that legacy code may also call: max_user()
+        self.max_user = CallableCount(max_user)
+        self.max_item = CallableCount(max_item)
         self._build_positive_index()
 
     # ------------------------------------------------------------------ validation

@@ -1,10 +1,12 @@
 """Tests of run_experiment, the path the command line and the benchmarks share."""
 
+import numpy as np
 import pytest
 
 from openrec2.datasets import make_planted_implicit
-from openrec2.errors import CollapsedScoresError, SettingError
-from openrec2.experiments.experiment import ExperimentData, ExperimentSettings, owned_settings, run_experiment
+from openrec2.errors import CollapsedScoresError, DataError, SettingError
+from openrec2.experiments.experiment import (ExperimentData, ExperimentSettings, load_experiment_data, model_keywords,
+                                             owned_settings, run_experiment)
 from openrec2.experiments.model_registry import get_model_spec
 
 
@@ -40,3 +42,24 @@ def test_a_collapsed_model_raises_with_its_result_attached():
             run_experiment('GlobalBias', 'synthetic', ExperimentSettings(epochs=1, verbose=False),
                            data=ExperimentData('synthetic', split))
     assert raised.value.result.results['test'].collapsed
+
+
+def test_content_models_get_the_split_features_and_settings_derived_from_dim():
+    split = make_planted_implicit(num_users=60, num_items=40, rank=3, per_user=6, seed=2)
+    split.item_features = split.metadata['item_factors'] * 3.0
+    split.user_features = split.metadata['user_factors']
+    data = ExperimentData('synthetic', split)
+    settings = ExperimentSettings(dim=8).resolved(get_model_spec('CDL'))
+    keywords = model_keywords(get_model_spec('CDL'), data, settings)
+    assert keywords['dims'] == [3, 16, 8]  # [content size, 2 * dim, dim]
+    assert np.allclose(np.linalg.norm(keywords['item_f'], axis=1), 1.0)  # unit rows
+    keywords = model_keywords(get_model_spec('UserVisualPMF'), data, settings)
+    assert keywords['dims_user'] == [8] and keywords['user_f_source'].shape == (60, 3)
+    assert owned_settings(get_model_spec('UserPMF'))['user_f_source'] == 'the dataset'
+
+
+def test_a_dataset_without_the_features_a_model_needs_is_refused():
+    with pytest.raises(DataError, match=r'UserPMF: .* has no user features; use ml-100k'):
+        load_experiment_data(get_model_spec('UserPMF'), 'synthetic', ExperimentSettings())
+    with pytest.raises(DataError, match='has no item features; use ml-100k .genres., citeulike-a .tags.'):
+        load_experiment_data(get_model_spec('CDL'), 'synthetic', ExperimentSettings())

@@ -5,19 +5,26 @@ import pytest
 from openrec2.errors import SettingError, UnknownOptionError
 from openrec2.experiments.model_registry import MODELS, ModelSpec, get_model_spec, register_model
 from openrec2.experiments.model_settings import constructor_parameters
+import openrec2.recommenders as recommenders
 from openrec2.recommenders import AMR, BPR, DIEN, KTUP, PMF, VBPR, ConvNCF
 
 SEVEN = {'BPR': BPR, 'PMF': PMF, 'VBPR': VBPR, 'AMR': AMR, 'ConvNCF': ConvNCF, 'KTUP': KTUP, 'DIEN': DIEN}
+#: The legacy OpenRec zoo (openrec.legacy.recommenders) besides BPR and PMF.
+ZOO = ['GMF', 'NBPR', 'CML', 'WCML', 'ItrMLP', 'VisualPMF', 'VisualGMF', 'VisualBPR', 'ConcatVisualBPR',
+       'VisualCML', 'UserPMF', 'UserVisualPMF', 'CDL']
 
 
 def test_every_builtin_model_is_registered_with_its_class_and_data():
-    assert set(SEVEN) <= set(MODELS)
-    for name, model_class in SEVEN.items():
+    assert set(SEVEN) | set(ZOO) == set(MODELS)
+    for name, model_class in {**SEVEN, **{name: getattr(recommenders, name) for name in ZOO}}.items():
         spec = get_model_spec(name.lower())
         assert spec.recommender_class() is model_class
         assert spec.dim_setting in constructor_parameters(model_class)
     assert get_model_spec('KTUP').data == 'knowledge_graph' and get_model_spec('DIEN').data == 'sequences'
     assert get_model_spec('AMR').data == 'item_features' and get_model_spec('ConvNCF').pretrain == 'BPR'
+    assert get_model_spec('AMR').features == {'item': 'item_features'} and get_model_spec('AMR').attacked
+    assert get_model_spec('CDL').features == {'item': 'item_f'} and get_model_spec('ItrMLP').pretrain == 'PMF'
+    assert get_model_spec('UserVisualPMF').features == {'user': 'user_f_source', 'item': 'item_f_source'}
 
 
 def test_register_and_unknown():
@@ -32,3 +39,8 @@ def test_register_and_unknown():
         ModelSpec('X', 'BPR', defaults=dict(epoch=3))
     with pytest.raises(SettingError, match="`data` must be one of"):
         ModelSpec('X', 'BPR', data='graphs')
+
+
+def test_feature_sides_are_checked():
+    with pytest.raises(SettingError, match="`features side` must be one of"):
+        ModelSpec('X', 'VisualPMF', features={'items': 'item_f_source'})

@@ -1,5 +1,7 @@
 """Tests of --set parsing: keys checked against the constructor, values typed from it."""
 
+import typing
+
 import pytest
 
 from openrec2.errors import SettingError
@@ -43,3 +45,21 @@ def test_unknown_owned_repeated_and_mistyped_keys_are_errors():
     with pytest.raises(SettingError, match="train_kg_step='two': `train_kg_step` takes an integer"):
         parse_model_settings(KTUP, ['train_kg_step=two'], owned)
     assert parse_model_settings(KTUP, ['margin=3', 'L1_flag=yes'], owned) == {'margin': 3.0, 'L1_flag': True}
+
+
+@pytest.mark.parametrize('name', ['GMF', 'NBPR', 'CML', 'WCML', 'ItrMLP', 'VisualPMF', 'VisualGMF', 'VisualBPR',
+                                  'ConcatVisualBPR', 'VisualCML', 'UserPMF', 'UserVisualPMF', 'CDL'])
+def test_every_zoo_setting_has_a_type_the_command_line_parses(name):
+    """No settable key of a zoo model falls back to text: each parses from its constructor's type."""
+    spec = get_model_spec(name)
+    types = setting_types(spec.recommender_class())
+    untyped = [key for key in settable_names(spec.recommender_class(), owned_settings(spec))
+               if types[key] is typing.Any]
+    assert untyped == []
+
+
+def test_zoo_settings_parse_from_text():
+    cdl = get_model_spec('CDL')
+    parsed = parse_model_settings(cdl.recommender_class(), ['dims=661,128,64', 'dropout=0.2', 'l2_reconst=none'],
+                                  owned_settings(cdl))
+    assert parsed == {'dims': [661, 128, 64], 'dropout': 0.2, 'l2_reconst': None}

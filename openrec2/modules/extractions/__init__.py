@@ -10,9 +10,9 @@ from openrec2.modules.extractions.look_up import LookUp
 from openrec2.modules.extractions.multi_layer_fc import MultiLayerFC
 from openrec2.modules.extractions.sdae import SDAE
 from openrec2.modules.extractions.sequence_attention import SequenceAttLayer
-from openrec2.modules.extractions.temporal_latent_factor import TemporalLatentFactor
+from openrec2.modules.extractions.temporal_latent_factor import IDENTITY_PRETRAIN_STEPS, TemporalLatentFactor
 from openrec2.modules.extractions.visual_projection import VisualProjection
 
-__all__ = ["AttributeEmbedding", "Extraction", "GRU_TYPES", "IdentityMapping", "InterestEvolvingLayer",
+__all__ = ["AttributeEmbedding", "Extraction", "GRU_TYPES", "IDENTITY_PRETRAIN_STEPS", "IdentityMapping", "InterestEvolvingLayer",
            "InterestExtractorNetwork", "LatentFactor", "LookUp", "MultiLayerFC", "SDAE", "SequenceAttLayer",
            "TemporalLatentFactor", "VisualProjection"]

@@ -12,6 +12,7 @@ import numpy as np
 from openrec2.errors import DataError, scoped
 from openrec2.utils.dataset import Dataset
 from openrec2.utils.samplers.sampler import Batch, Sampler
+from openrec2.validation import check_bool
 
 _SHUFFLE_STREAM = 0x5AFF  # tags the seed stream of the pass order, apart from batch streams
 
@@ -29,14 +30,18 @@ class ExplicitSampler(Sampler):
         num_process: Worker threads; the stream does not depend on it.
         seed: Seed of the order.
         prefetch: Batches made ahead.
+        chronological: Legacy OpenRec's setting: True visits the rows in dataset order
+            (``shuffle=False``), False in a seeded random order; it overrides ``shuffle``.
 
     Raises:
         DataError: The dataset has no ``label`` field.
     """
 
     def __init__(self, dataset: Dataset, batch_size: int, shuffle: bool = False, num_process: int = 1,
-                 seed: int = 100, prefetch: int = 8) -> None:
+                 seed: int = 100, prefetch: int = 8, chronological: Optional[bool] = None) -> None:
         super().__init__(dataset, batch_size, num_process=num_process, seed=seed, prefetch=prefetch)
+        if chronological is not None:  # the legacy name: chronological = dataset order, else shuffled
+            shuffle = not check_bool(chronological, 'chronological', self.scope)
         if 'label' not in self.dataset.data.dtype.names:
             raise DataError(scoped(self.scope, (
                 f"dataset {self.dataset.name!r} has no 'label' field; ExplicitSampler feeds the labels. "
