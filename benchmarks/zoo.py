@@ -32,6 +32,7 @@ ZOO = [
     ("NBPR", "Rendle et al., UAI 2009 + WARP weights", "interactions", "ml-100k"),
     ("CML", "Hsieh et al., WWW 2017", "interactions", "ml-100k"),
     ("WCML", "Hsieh et al., WWW 2017", "interactions", "ml-100k"),
+    ("UCML", "Hsieh et al., WWW 2017 (OpenRec 0.2: uniform triples, unit sphere)", "interactions", "ml-100k"),
     ("ItrMLP", "legacy OpenRec (temporal factors)", "interactions; PMF pretraining", "ml-100k"),
     ("UserPMF", "legacy OpenRec", "interactions; user features (age group, gender, occupation)", "ml-100k"),
     ("UserVisualPMF", "legacy OpenRec", "interactions; user features; item genres", "ml-100k"),

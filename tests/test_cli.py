@@ -69,7 +69,7 @@ def test_list_names_models_their_settings_and_datasets():
     assert main(['list'], out=out) == 0
     text = out.getvalue()
     for name in ('BPR', 'PMF', 'VBPR', 'AMR', 'ConvNCF', 'KTUP', 'DIEN', 'synthetic', 'ml-1m-kg', 'GMF', 'NBPR',
-                 'CML', 'WCML', 'ItrMLP', 'VisualPMF', 'VisualGMF', 'VisualBPR', 'ConcatVisualBPR', 'VisualCML',
+                 'CML', 'WCML', 'UCML', 'ItrMLP', 'VisualPMF', 'VisualGMF', 'VisualBPR', 'ConcatVisualBPR', 'VisualCML',
                  'UserPMF', 'UserVisualPMF', 'CDL'):
         assert re.search(rf'^  {name}( |$)', text, re.M), name
     assert 'cnn_channels' in text and 'l_adv' in text and 'gru_type' in text and 'l2_reconst' in text

@@ -199,6 +199,12 @@ def _register_factorisation_zoo() -> None:
         'CML', 'CML', defaults=dict(epochs=50, batch_size=1024, lr=5e-3, dim=64),
         description='Collaborative metric learning (Hsieh et al., WWW 2017): Euclidean hinge, unit-ball censoring'))
     register_model(ModelSpec(
+        'UCML', 'UCML', dim_setting='dim_user_embed',
+        settings=dict(dim_item_embed=Derived('dim', lambda context: context['dim'])),
+        defaults=dict(epochs=50, batch_size=1024, lr=5e-3, dim=64),
+        description='CML on uniformly sampled triples as OpenRec 0.2 has it (Hsieh et al., WWW 2017): '
+                    'norm_constraint ball or sphere'))
+    register_model(ModelSpec(
         'WCML', 'WCML', settings=dict(neg_num=10),
         defaults=dict(epochs=50, batch_size=1024, lr=5e-3, dim=64),
         description='CML with the WARP-weighted hinge over neg_num sampled negatives (Hsieh et al., WWW 2017)'))

@@ -55,5 +55,9 @@ class CML(BPR):
 
     def _build_post_training_ops(self):
         # Project the rows this step updated back into the unit ball.
-        self._add_post_training_op(self._get_module("user_vec").censor_l2_norm_op(self._get_input("user_id")))
-        self._add_post_training_op(self._get_module("item_vec").censor_l2_norm_op(self._trained_item_ids))
+        self._add_post_training_op(self._norm_constraint_op(self._get_module("user_vec"), self._get_input("user_id")))
+        self._add_post_training_op(self._norm_constraint_op(self._get_module("item_vec"), self._trained_item_ids))
+
+    def _norm_constraint_op(self, factors, ids):
+        """The op run after each step on the rows ``ids`` of a latent-factor module (norm <= 1)."""
+        return factors.censor_l2_norm_op(ids)

@@ -10,7 +10,7 @@ from openrec2.recommenders import AMR, BPR, DIEN, KTUP, PMF, VBPR, ConvNCF
 
 SEVEN = {'BPR': BPR, 'PMF': PMF, 'VBPR': VBPR, 'AMR': AMR, 'ConvNCF': ConvNCF, 'KTUP': KTUP, 'DIEN': DIEN}
 #: The legacy OpenRec zoo (openrec.legacy.recommenders) besides BPR and PMF.
-ZOO = ['GMF', 'NBPR', 'CML', 'WCML', 'ItrMLP', 'VisualPMF', 'VisualGMF', 'VisualBPR', 'ConcatVisualBPR',
+ZOO = ['GMF', 'NBPR', 'CML', 'WCML', 'UCML', 'ItrMLP', 'VisualPMF', 'VisualGMF', 'VisualBPR', 'ConcatVisualBPR',
        'VisualCML', 'UserPMF', 'UserVisualPMF', 'CDL']
 
 

@@ -11,7 +11,7 @@ from openrec2.errors import ShapeError, scoped
 from openrec2.modules.array_initializer import array_initializer
 from openrec2.modules.checks import require_tensor
 from openrec2.modules.extractions.extraction import Extraction
-from openrec2.modules.row_norms import project_rows
+from openrec2.modules.row_norms import normalize_rows, project_rows
 from openrec2.validation import check_choice, check_int_list
 
 #: Standard deviation of the 'normal' initialiser (truncated normal).
@@ -104,8 +104,27 @@ class LatentFactor(Extraction):
         Returns:
             An operation; run it (e.g. after each training step) to apply the bound.
         """
-        with tf.name_scope(self._scope + "_censor"):
+        return self._rescale_rows_op(censor_id_list, lambda rows: project_rows(rows, max_norm), "_censor")
+
+    def normalize_l2_norm_op(self, censor_id_list=None, norm: float = 1.0) -> tf.Operation:
+        """Return an op that rescales rows to L2 norm exactly ``norm`` (onto the sphere).
+
+        Unlike :meth:`censor_l2_norm_op`, short rows are lengthened too; all-zero rows
+        stay zero.
+
+        Args:
+            censor_id_list: Integer tensor/array of row ids to rescale; None for all rows.
+            norm: The norm every row gets.
+
+        Returns:
+            An operation; run it (e.g. after each training step) to apply the constraint.
+        """
+        return self._rescale_rows_op(censor_id_list, lambda rows: normalize_rows(rows, norm), "_normalize")
+
+    def _rescale_rows_op(self, censor_id_list, rescale, suffix: str) -> tf.Operation:
+        """An op writing ``rescale(rows)`` back to the listed rows (all rows for None)."""
+        with tf.name_scope(self._scope + suffix):
             if censor_id_list is None:
-                return self._embedding.assign(project_rows(self._embedding, max_norm)).op
+                return self._embedding.assign(rescale(self._embedding)).op
             ids = tf.unique(tf.reshape(tf.convert_to_tensor(censor_id_list, dtype=tf.int32), [-1]))[0]
-            return tf.scatter_update(self._embedding, ids, project_rows(tf.gather(self._embedding, ids), max_norm)).op
+            return tf.scatter_update(self._embedding, ids, rescale(tf.gather(self._embedding, ids))).op

@@ -8,6 +8,7 @@ evaluation samplers (users, candidates or labelled examples to score).
 from openrec2.utils.samplers.evaluation import EvaluationSampler, draw_fixed_negatives
 from openrec2.utils.samplers.example_evaluation import CandidateEvaluationSampler, LabelledEvaluationSampler
 from openrec2.utils.samplers.explicit import ExplicitSampler
+from openrec2.utils.samplers.item_feature_rows import without_item_features
 from openrec2.utils.samplers.kg_sampler import KGSampler, corrupt_tails
 from openrec2.utils.samplers.negatives import sample_negatives
 from openrec2.utils.samplers.npairwise import NPairwiseSampler
@@ -23,10 +24,13 @@ from openrec2.utils.samplers.sequence_examples import (
                                                        sequence_examples,
 )
 from openrec2.utils.samplers.sequence_sampler import SequenceSampler
+from openrec2.utils.samplers.vbpr_evaluation_sampler import VBPREvaluationSampler
+from openrec2.utils.samplers.vbpr_pairwise_sampler import VBPRPairwiseSampler
 
 __all__ = ['CandidateEvaluationSampler', 'EvaluationSampler', 'ExplicitSampler', 'KGSampler',
            'LabelledEvaluationSampler', 'NPairwiseSampler', 'PairwiseSampler', 'PointwiseSampler',
            'RandomPairwiseSampler', 'RandomPointwiseSampler', 'Sampler', 'SequenceSampler',
-           'StratifiedPointwiseSampler', 'corrupt_tails', 'draw_fixed_negatives', 'labelled_sequence_examples',
-           'labelled_sequence_sampler', 'ranking_sequence_sampler', 'sample_negatives', 'sampled_ranking_examples',
-           'sequence_examples']
+           'StratifiedPointwiseSampler', 'VBPREvaluationSampler', 'VBPRPairwiseSampler', 'corrupt_tails',
+           'draw_fixed_negatives', 'labelled_sequence_examples', 'labelled_sequence_sampler',
+           'ranking_sequence_sampler', 'sample_negatives', 'sampled_ranking_examples', 'sequence_examples',
+           'without_item_features']

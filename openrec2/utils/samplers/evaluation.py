@@ -69,7 +69,7 @@ class EvaluationSampler:
                  num_negatives: Optional[int] = None, seed: int = 100) -> None:
         if isinstance(dataset, numbers.Integral) and isinstance(batch_size, Dataset):
             dataset, batch_size = batch_size, dataset  # legacy order (batch_size, dataset)
-        self.scope = 'EvaluationSampler'
+        self.scope = type(self).__name__
         excluded_datasets = [excluded_datasets] if isinstance(excluded_datasets, Dataset) \
             else list(excluded_datasets)
         self._check_arguments(dataset, batch_size, excluded_datasets, num_negatives, seed)

@@ -80,3 +80,14 @@ def test_censor_all_rows(tf_run):
     module = LatentFactor([50, 4], init=np.random.default_rng(0).normal(size=(50, 4)) * 3)
     tf_run(module.censor_l2_norm_op(max_norm=0.5))
     assert np.linalg.norm(tf_run(module.embedding), axis=1).max() <= 0.5 + 1e-6
+
+
+def test_normalize_puts_listed_rows_on_the_unit_sphere(tf_run):
+    table = np.array([[3.0, 4.0], [0.03, 0.04], [0.0, 0.0], [6.0, 8.0]], dtype=np.float32)
+    module = LatentFactor([4, 2], init=table, scope="normalized")
+    tf_run(module.normalize_l2_norm_op(censor_id_list=[0, 1, 2]))
+    after = tf_run(module.embedding)
+    np.testing.assert_allclose(after[:2], [[0.6, 0.8], [0.6, 0.8]], rtol=1e-6)  # short rows lengthened too
+    np.testing.assert_array_equal(after[2:], table[2:])  # a zero row stays zero; unlisted rows untouched
+    tf_run(module.normalize_l2_norm_op(norm=2.0))
+    np.testing.assert_allclose(np.linalg.norm(tf_run(module.embedding), axis=1), [2.0, 2.0, 0.0, 2.0], rtol=1e-6)
