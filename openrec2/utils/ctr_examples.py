@@ -20,6 +20,7 @@ import numpy as np
 
 from openrec2.errors import DataError, ShapeError, scoped
 from openrec2.utils.dataset import ImplicitDataset, make_interactions
+from openrec2.validation import check_int, check_int_list
 
 #: Batch keys of the feature inputs (the names CTR models declare).
 DENSE_KEY, SPARSE_KEY, LABEL_KEY = 'dense_features', 'sparse_features', 'label'
@@ -43,6 +44,7 @@ class CTRExamples:
         sparse_names: ``C`` names of the categorical columns.
 
     Raises:
+        SettingError: A cardinality, ``max_user`` or ``max_item`` that is not a positive integer.
         ShapeError: The arrays disagree in length, or names / cardinalities in width.
         DataError: A label is not 0/1, a dense value is not finite, or an id lies out of
             its range.
@@ -68,7 +70,9 @@ class CTRExamples:
         self.label = np.asarray(self.label, dtype=np.float32).ravel()
         self.dense = np.asarray(self.dense, dtype=np.float32)
         self.sparse = np.asarray(self.sparse)
-        self.cardinalities = tuple(int(c) for c in self.cardinalities)
+        self.cardinalities = tuple(check_int_list(self.cardinalities, 'cardinalities', scope, allow_empty=True))
+        check_int(self.max_user, 'max_user', scope)
+        check_int(self.max_item, 'max_item', scope)
         rows = {'user_id': len(self.user_id), 'item_id': len(self.item_id), 'label': len(self.label),
                 'dense': len(self.dense), 'sparse': len(self.sparse)}
         if len(set(rows.values())) != 1 or self.dense.ndim != 2 or self.sparse.ndim != 2:
