@@ -1,12 +1,12 @@
 """Command line of openrec2: ``python -m openrec2 train --model BPR --dataset ml-100k``.
 
 ``train`` runs :func:`openrec2.experiments.experiment.run_experiment`: it loads the data the
-model needs (interactions, item features, a knowledge graph or behaviour sequences),
-pretrains the model a spec names (ConvNCF from BPR), trains with
+model needs (interactions, item features, a knowledge graph, behaviour sequences or CTR
+examples), pretrains the model a spec names (ConvNCF from BPR), trains with
 :class:`~openrec2.ModelTrainer` (early stopping on a validation metric by default) and
-prints a table of validation and test metrics for the model and for the popularity
-baseline on the same split, followed by the run time and seconds per epoch. Model
-settings are given as ``--set key=value`` (repeatable), checked against the model's
+prints a table of validation and test metrics for the model and for its baseline on the
+same split (popularity; for CTR examples a logistic regression on the same features),
+followed by the run time and seconds per epoch. Model settings are given as ``--set key=value`` (repeatable), checked against the model's
 constructor. Test ranking excludes the training and validation items; validation
 ranking excludes the training items.
 
@@ -24,12 +24,13 @@ from typing import Optional, Sequence, TextIO
 
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')  # before TensorFlow is first imported
 
-from openrec2.datasets.registry import KG_LOADERS, LOADERS, SEQUENCE_LOADERS  # noqa: E402
+from openrec2.datasets.registry import CTR_LOADERS, KG_LOADERS, LOADERS, SEQUENCE_LOADERS  # noqa: E402
 from openrec2.errors import OpenRecError  # noqa: E402
 from openrec2.trainer.console import metrics_table  # noqa: E402
 from openrec2.experiments.model_registry import MODELS, describe_defaults, get_model_spec  # noqa: E402
 
-_DATASETS_BY_KIND = {'knowledge_graph': KG_LOADERS, 'sequences': SEQUENCE_LOADERS}
+_DATASETS_BY_KIND = {'knowledge_graph': KG_LOADERS, 'sequences': SEQUENCE_LOADERS, 'ctr': CTR_LOADERS}
+_ALL_DATASETS = sorted(set(LOADERS) | set(KG_LOADERS) | set(SEQUENCE_LOADERS) | set(CTR_LOADERS))
 
 
 def _model_name(value: str) -> str:
@@ -50,10 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
                                 description='Train a model, then print validation/test metrics next to the '
                                             'popularity baseline. Options left out take the model\'s defaults.')
     train.add_argument('--model', required=True, type=_model_name, choices=sorted(MODELS), help='model to train')
-    datasets = sorted(set(LOADERS) | set(KG_LOADERS) | set(SEQUENCE_LOADERS))
-    train.add_argument('--dataset', required=True, choices=datasets,
+    train.add_argument('--dataset', required=True, choices=_ALL_DATASETS,
                        help="dataset ('synthetic' needs no files); KTUP needs ml-100k or ml-1m-kg, DIEN "
-                            "amazon-beauty or ml-100k; models of item features need ml-100k, citeulike-a or "
+                            "amazon-beauty or ml-100k, DLRM ml-100k (its CTR examples) or synthetic; models of item features need ml-100k, citeulike-a or "
                             "amazon-beauty, of user features ml-100k (`list` says which)")
     train.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', dest='model_settings',
                        help='a model setting (repeatable), e.g. --set eps=0.5 --set cnn_channels=1,32,32,32,32; '
@@ -133,7 +133,9 @@ def _check_stop_metric(args: argparse.Namespace, spec) -> None:
         return
     ks = args.topk
     names = ['AUC', 'LogLoss'] + [f'{m}@{k}' for m in ('Hit', 'NDCG') for k in ks]
-    if spec.data != 'sequences':
+    if spec.data == 'ctr':
+        names = ['AUC', 'LogLoss']
+    elif spec.data != 'sequences':
         names = [f'{m}@{k}' for m in ('Recall', 'NDCG', 'Precision', 'Hit', 'MRR') for k in ks] + ['AUC']
     if args.early_stop_metric not in names:
         raise UnknownOptionError(scoped('openrec2', f'--early-stop-metric {args.early_stop_metric!r} is not '
@@ -228,9 +230,9 @@ def _list(out: TextIO) -> None:
             keys = []
         print(f'  {"":<15} --set keys: {", ".join(keys)}', file=out)
     print('datasets:', file=out)
-    for name in sorted(set(LOADERS) | set(KG_LOADERS) | set(SEQUENCE_LOADERS)):
-        extras = [kind for kind, loaders in (('knowledge graph', KG_LOADERS), ('sequences', SEQUENCE_LOADERS))
-                  if name in loaders]
+    for name in _ALL_DATASETS:
+        extras = [kind for kind, loaders in (('knowledge graph', KG_LOADERS), ('sequences', SEQUENCE_LOADERS),
+                                             ('CTR examples', CTR_LOADERS)) if name in loaders]
         print(f'  {name}' + (f' (also {", ".join(extras)})' if extras else ''), file=out)
 
 

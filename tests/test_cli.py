@@ -68,11 +68,12 @@ def test_list_names_models_their_settings_and_datasets():
     out = io.StringIO()
     assert main(['list'], out=out) == 0
     text = out.getvalue()
-    for name in ('BPR', 'PMF', 'VBPR', 'AMR', 'ConvNCF', 'KTUP', 'DIEN', 'synthetic', 'ml-1m-kg', 'GMF', 'NBPR',
+    for name in ('BPR', 'PMF', 'VBPR', 'AMR', 'ConvNCF', 'KTUP', 'DIEN', 'DLRM', 'synthetic', 'ml-1m-kg', 'GMF', 'NBPR',
                  'CML', 'WCML', 'UCML', 'ItrMLP', 'VisualPMF', 'VisualGMF', 'VisualBPR', 'ConcatVisualBPR', 'VisualCML',
                  'UserPMF', 'UserVisualPMF', 'CDL'):
         assert re.search(rf'^  {name}( |$)', text, re.M), name
     assert 'cnn_channels' in text and 'l_adv' in text and 'gru_type' in text and 'l2_reconst' in text
+    assert 'arch_interaction_op' in text and '(also CTR examples)' in text
     cdl = text[text.index('  CDL '):text.index('  CML ')]
     assert 'datasets: amazon-beauty, citeulike-a, ml-100k' in cdl and "'dims': [content size, 2 * dim, dim]" in cdl
     assert 'item_serving_size' not in text  # accepted for legacy scripts, but nothing to set
@@ -193,3 +194,19 @@ def test_datasets_a_model_cannot_use_are_rejected(capsys):
     assert "valid names: ['amazon-beauty', 'ml-100k']" in capsys.readouterr().err
     assert main(['train', '--model', 'VBPR', '--dataset', 'synthetic']) == 2
     assert 'synthetic has no item features' in capsys.readouterr().err
+
+
+def test_dlrm_reports_its_logistic_regression_baseline_on_planted_ctr_examples():
+    result, text = _run(['--model', 'DLRM', '--dataset', 'synthetic', '--epochs', '6', '--dim', '8', '--lr', '0.01',
+                         '--batch-size', '256', '--set', 'ln_top=16'])
+    assert 'test LogisticRegression' in text and 'LogLoss' in text and 'ln_emb=[200, 100, 4, 4]' in text
+    test, linear = result['test'], result['popularity']['test']
+    assert 'LogLoss' in linear  # the regression's outputs are probabilities
+    assert test['AUC'] > linear['AUC'] + 0.2 and test['LogLoss'] < linear['LogLoss']
+
+
+def test_dlrm_settings_the_data_owns_are_refused(capsys):
+    assert main(['train', '--model', 'DLRM', '--dataset', 'synthetic', '--set', 'ln_emb=3,3']) == 2
+    assert 'ln_emb' in capsys.readouterr().err
+    assert main(['train', '--model', 'DLRM', '--dataset', 'synthetic', '--early-stop-metric', 'NDCG@10']) == 2
+    assert "choose one of ['AUC', 'LogLoss']" in capsys.readouterr().err

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from openrec2 import ModelTrainer
-from openrec2.datasets import make_planted_implicit
+from openrec2.datasets import make_planted_ctr, make_planted_implicit
 from openrec2.datasets.data_split import build_data_split
 from openrec2.datasets.knowledge_graph import KnowledgeGraph
 from openrec2.datasets.sequences import sequences_from_split
@@ -57,6 +57,10 @@ def sequence_data():
     return ExperimentData('planted', None, sequences=sequences)
 
 
+def ctr_data():
+    return ExperimentData('synthetic', None, ctr=make_planted_ctr(num_users=60, num_items=40, num_examples=2000))
+
+
 CASES = {
     'BPR': (interaction_data, {}), 'PMF': (interaction_data, {}),
     'VBPR': (lambda: interaction_data(True), dict(epochs=6)),
@@ -66,6 +70,7 @@ CASES = {
     'KTUP': (kg_data, dict(dim=16, lr=0.01, model_settings=dict(train_rec_step=1, train_kg_step=1))),
     'DIEN': (sequence_data, dict(dim=8, model_settings=dict(max_seq_length=6, mlp_hidden_size=[16],
                                                             attention_mlp_size=[8]))),
+    'DLRM': (ctr_data, dict(dim=8, model_settings=dict(ln_top=[16]))),
     'GMF': (interaction_data, {}), 'NBPR': (interaction_data, {}), 'CML': (interaction_data, {}),
     'WCML': (interaction_data, {}), 'UCML': (interaction_data, {}),
     'ItrMLP': (interaction_data, dict(dim=8, model_settings=dict(identity_steps=20))),
@@ -104,7 +109,7 @@ def test_trains_with_checkpoints_early_stopping_and_resumes(name, tmp_path):
     if spec.pretrain:  # ConvNCF starts from a trained BPR, ItrMLP from PMF, as the command line does it
         keywords.update(pretrained(spec, data, settings, str(tmp_path / 'pretrain')))
     plan, evaluators = evaluation_plan(spec, data, settings, final=False)
-    metric = 'AUC' if spec.data == 'sequences' else 'NDCG@10'
+    metric = 'AUC' if spec.data in ('sequences', 'ctr') else 'NDCG@10'
     save_dir = str(tmp_path / 'run')
     with spec.recommender_class()(**keywords) as model:
         sampler, per_epoch = training_samplers(spec, data, settings, model)
@@ -141,7 +146,7 @@ def _scores(model, plan):
 
 def _run(spec, data, settings, keywords, save_dir, total_epochs, resume=False):
     plan, evaluators = evaluation_plan(spec, data, settings, final=False)
-    metric = 'AUC' if spec.data == 'sequences' else 'NDCG@10'
+    metric = 'AUC' if spec.data in ('sequences', 'ctr') else 'NDCG@10'
     with spec.recommender_class()(**keywords) as model:
         sampler, per_epoch = training_samplers(spec, data, settings, model)
         try:

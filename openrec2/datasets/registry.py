@@ -1,8 +1,11 @@
-"""Named-dataset registries: interaction splits, splits with a knowledge graph, behaviour sequences.
+"""Named-dataset registries: interaction splits, splits with a knowledge graph, behaviour sequences,
+labelled CTR feature examples.
 
 :func:`load_dataset` dispatches a name to its interaction loader (:data:`LOADERS`);
-:data:`KG_LOADERS` name the datasets that come with a knowledge graph and
-:data:`SEQUENCE_LOADERS` those that give time-ordered behaviour sequences.
+:data:`KG_LOADERS` name the datasets that come with a knowledge graph ,
+:data:`SEQUENCE_LOADERS` those that give time-ordered behaviour sequences and
+:data:`CTR_LOADERS` those that give labelled CTR examples with dense and categorical
+features (DLRM).
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from openrec2.datasets.citeulike import load_citeulike_a
 from openrec2.datasets.data_split import DataSplit
 from openrec2.datasets.knowledge_graph import load_ml1m_kg, load_ml100k_kg
 from openrec2.datasets.movielens import load_ml1m_ratings3, load_ml100k
+from openrec2.datasets.movielens_ctr import load_ml100k_ctr
 from openrec2.datasets.sequences import load_beauty_sequences, load_ml100k_sequences
 from openrec2.datasets.synthetic import make_planted_implicit
+from openrec2.datasets.synthetic_ctr import make_planted_ctr
 from openrec2.errors import UnknownOptionError, scoped
 
 
@@ -58,6 +63,12 @@ SEQUENCE_LOADERS: dict[str, Callable[..., Any]] = {
     'ml-100k': load_ml100k_sequences,
 }
 
+#: Datasets of labelled CTR examples: name -> loader returning a :class:`~openrec2.datasets.ctr_split.CTRSplit`.
+CTR_LOADERS: dict[str, Callable[..., Any]] = {
+    'ml-100k': load_ml100k_ctr,
+    'synthetic': make_planted_ctr,
+}
+
 
 def load_dataset(name: str, **kwargs: Any) -> DataSplit:
     """Load a named dataset.
@@ -81,7 +92,8 @@ def call_loader(loaders: dict, name: str, scope: str, **kwargs: Any) -> Any:
     """Call the loader registered under ``name`` with keywords it takes.
 
     Args:
-        loaders: A registry (:data:`LOADERS`, :data:`KG_LOADERS`, :data:`SEQUENCE_LOADERS`).
+        loaders: A registry (:data:`LOADERS`, :data:`KG_LOADERS`, :data:`SEQUENCE_LOADERS`,
+            :data:`CTR_LOADERS`).
         name: Dataset name.
         scope: Who asks, for messages.
         **kwargs: Loader keywords.

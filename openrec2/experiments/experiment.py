@@ -15,11 +15,13 @@ model:
    train it with :class:`~openrec2.ModelTrainer` (early stopping on validation, the
    model's own objective schedule), and evaluate validation and test (and the robustness
    or KG evaluations its kind of data has);
-4. evaluate the most-popular baseline (target popularity for CTR data) on the same
-   splits.
+4. evaluate the baseline on the same splits: most-popular (target popularity for
+   behaviour-sequence CTR data; a logistic regression on the same features for
+   labelled CTR feature examples).
 
 Ranking evaluations exclude the training items (and, for the test split, the
-validation items). A model whose final scores are the same for every item raises
+validation items). CTR models on labelled feature examples (DLRM) are scored by the AUC
+and LogLoss of their probabilities. A model whose final scores are the same for every item raises
 :class:`~openrec2.errors.CollapsedScoresError` instead of returning metrics.
 """
 
@@ -45,6 +47,8 @@ KG_TEST_RATIO, KG_SPLIT_SEED = 0.1, 0
 #: Datasets with item / user features, for messages.
 FEATURE_DATASETS = {'item': {'ml-100k': 'genres', 'citeulike-a': 'tags', 'amazon-beauty': 'attributes'},
                     'user': {'ml-100k': 'age group, gender, occupation'}}
+#: Kinds of data whose evaluations are labelled (AUC / LogLoss; early stopping on AUC).
+LABELLED_KINDS = ('sequences', 'ctr')
 #: Sampled candidates per user of the ranking evaluations of sequence (CTR) models.
 SEQUENCE_CANDIDATES, SEQUENCE_RANKING_USERS = 99, 2000
 
@@ -135,6 +139,8 @@ class ExperimentData:
         kg_train: Its triples the model trains on (the others test it), or None.
         kg_test: The held-out triples, or None.
         sequences: Behaviour sequences (CTR models), or None.
+        ctr: Labelled CTR feature examples (:class:`~openrec2.datasets.ctr_split.CTRSplit`
+            of DLRM), or None.
     """
 
     name: str
@@ -143,11 +149,17 @@ class ExperimentData:
     kg_train: Any = None
     kg_test: Any = None
     sequences: Any = None
+    ctr: Any = None
+
+    @property
+    def source(self) -> Any:
+        """What the model trains on: the CTR split, the sequences or the interaction split."""
+        return next(one for one in (self.ctr, self.sequences, self.split) if one is not None)
 
     @property
     def protocol(self) -> str:
         """The split protocol in words."""
-        text = self.sequences.protocol if self.sequences is not None else self.split.protocol
+        text = self.source.protocol
         if self.kg_test is not None:
             text += f'; {len(self.kg_test):,} KG triples ({KG_TEST_RATIO:.0%}, seed {KG_SPLIT_SEED}) held out'
         return text
@@ -162,7 +174,7 @@ class ExperimentResult:
         dataset: Dataset name.
         results: ``{split: MetricResults}`` of the model after training (best state).
         baseline: ``{split: MetricResults}`` of the baseline.
-        baseline_name: ``'MostPopular'`` or ``'TargetPopularity'``.
+        baseline_name: ``'MostPopular'``, ``'TargetPopularity'`` or ``'LogisticRegression'``.
         history: The :class:`~openrec2.trainer.history.TrainingHistory`.
         iterations_per_epoch: Training iterations of one epoch.
         model_settings: Keyword arguments the model was built with (sizes and data left out).
@@ -218,7 +230,7 @@ def load_experiment_data(spec: ModelSpec, dataset: str, settings: ExperimentSett
             option it does not take.
         DataError: The dataset lacks item features a content model needs.
     """
-    from openrec2.datasets.registry import KG_LOADERS, LOADERS, SEQUENCE_LOADERS, call_loader
+    from openrec2.datasets.registry import CTR_LOADERS, KG_LOADERS, LOADERS, SEQUENCE_LOADERS, call_loader
     options = {key: value for key, value in (('split', settings.split), ('seed', settings.split_seed),
                                              ('data_home', settings.data_home)) if value is not None}
     scope = f'{_SCOPE} {spec.name}'
@@ -228,6 +240,8 @@ def load_experiment_data(spec: ModelSpec, dataset: str, settings: ExperimentSett
                                                    '--split / --split-seed do not apply.'))
         sequences = call_loader(SEQUENCE_LOADERS, dataset, scope, **options)
         return ExperimentData(dataset, None, sequences=sequences)
+    if spec.data == 'ctr':
+        return ExperimentData(dataset, None, ctr=call_loader(CTR_LOADERS, dataset, scope, **options))
     if spec.data == 'knowledge_graph':
         split, graph = call_loader(KG_LOADERS, dataset, scope, **options)
         kg_train, kg_test = graph.split(KG_TEST_RATIO, seed=KG_SPLIT_SEED)
@@ -251,7 +265,8 @@ def owned_settings(spec: ModelSpec) -> dict[str, str]:
         The map.
     """
     owned = {name: 'the dataset' for name in ('max_user', 'max_item', 'item_features', 'num_entities',
-                                              'num_relations', 'item_entity', *spec.features.values())}
+                                              'num_relations', 'item_entity', 'ln_emb', 'num_dense_features',
+                                              *spec.features.values())}
     owned.update({'batch_size': '--batch-size', 'lr': '--lr', 'l2_reg': '--l2', 'seed': '--seed',
                   'test_batch_size': '--test-batch-size', 'epochs': '--epochs', spec.dim_setting: '--dim'})
     owned.update({name: 'nothing (Python API only)' for name in ('init_dict', 'sess_config', 'scope')})
@@ -277,7 +292,7 @@ def model_keywords(spec: ModelSpec, data: ExperimentData, settings: ExperimentSe
     Returns:
         ``{keyword: value}``.
     """
-    source = data.sequences if data.sequences is not None else data.split
+    source = data.source
     keywords: dict[str, Any] = dict(batch_size=settings.batch_size, max_user=source.max_user,
                                     max_item=source.max_item, test_batch_size=settings.test_batch_size,
                                     lr=settings.lr, seed=settings.seed)
@@ -293,6 +308,8 @@ def model_keywords(spec: ModelSpec, data: ExperimentData, settings: ExperimentSe
                         item_entity=data.graph.item_entity)
     elif spec.data == 'sequences':
         keywords['item_features'] = source.item_features
+    elif spec.data == 'ctr':
+        keywords.update(ln_emb=source.cardinalities, num_dense_features=source.num_dense)
     context = {'dim': settings.dim, **{f'{side}_features': (None if data.split is None or getattr(
         data.split, f'{side}_features', None) is None else getattr(data.split, f'{side}_features').shape[1])
         for side in ('item', 'user')}}
@@ -316,6 +333,9 @@ def training_samplers(spec: ModelSpec, data: ExperimentData, settings: Experimen
     """
     import openrec2.utils.samplers as samplers
     common = dict(num_process=settings.num_workers, seed=settings.seed)
+    if spec.data == 'ctr':
+        sampler = samplers.CTRSampler(data.ctr.train, settings.batch_size, **common)
+        return sampler, sampler.batches_per_epoch
     if spec.data == 'sequences':
         sampler = samplers.SequenceSampler(data.sequences, settings.batch_size, model.max_seq_length, **common)
         return sampler, sampler.batches_per_epoch
@@ -349,8 +369,13 @@ def evaluation_plan(spec: ModelSpec, data: ExperimentData, settings: ExperimentS
     from openrec2.trainer.evaluations import Evaluation
     from openrec2.trainer.kg_evaluation import KGTailEvaluation
     from openrec2.utils.evaluators import AUC, MRR, NDCG, HitRatio, LogLoss, Precision, Recall
-    from openrec2.utils.samplers import EvaluationSampler, labelled_sequence_sampler, ranking_sequence_sampler
+    from openrec2.utils.samplers import (EvaluationSampler, labelled_ctr_sampler, labelled_sequence_sampler,
+                                         ranking_sequence_sampler)
     ks = list(settings.topk)
+    if spec.data == 'ctr':
+        parts = ['validation', 'test'] if final else ['validation']
+        return {part: Evaluation(labelled_ctr_sampler(getattr(data.ctr, part), settings.test_batch_size),
+                                 [AUC(), LogLoss()]) for part in parts}, []
     if spec.data == 'sequences':
         length = settings.model_settings.get('max_seq_length', spec.settings.get('max_seq_length', 50))
         parts = ['validation', 'test'] if final else ['validation']
@@ -376,37 +401,59 @@ def evaluation_plan(spec: ModelSpec, data: ExperimentData, settings: ExperimentS
     return plan, [Recall(ks), NDCG(ks), Precision(ks), HitRatio(ks), MRR(ks), AUC()]
 
 
-def baseline_results(spec: ModelSpec, data: ExperimentData, plan: dict, evaluators: list) -> tuple[str, dict]:
-    """The popularity baseline on the experiment's splits.
+def baseline_scorer(spec: ModelSpec, data: ExperimentData, seed: int = 0) -> tuple[str, Any, bool]:
+    """The baseline of a model's kind of data, as a scoring function.
+
+    Args:
+        spec: The model's spec.
+        data: The experiment's data.
+        seed: Seed of a baseline that is fit (the logistic regression).
+
+    Returns:
+        ``(name, score_fn, scores are probabilities)``: a logistic regression on the
+        same features (fit on train, its epoch and L2 chosen on validation) for labelled
+        CTR feature examples, else the popularity of the items in training.
+    """
+    from openrec2.trainer.baselines import popularity_scorer
+    from openrec2.trainer.logistic_regression import LogisticRegressionBaseline
+    if spec.data == 'ctr':
+        return 'LogisticRegression', LogisticRegressionBaseline(data.ctr.train, data.ctr.validation,
+                                                                seed=seed).scorer(), True
+    scorer = popularity_scorer(data.source.train)
+    return ('TargetPopularity' if spec.data == 'sequences' else 'MostPopular'), scorer, False
+
+
+def baseline_results(spec: ModelSpec, data: ExperimentData, plan: dict, evaluators: list,
+                     seed: int = 0) -> tuple[str, dict]:
+    """The baseline (:func:`baseline_scorer`) on the experiment's splits.
 
     Args:
         spec: The model's spec.
         data: The experiment's data.
         plan: The final evaluation plan.
         evaluators: The plan's evaluators (for evaluations without their own).
+        seed: Seed of a baseline that is fit.
 
     Returns:
         ``(baseline name, {split: metrics})``; the KG evaluation has no baseline and
         the attacked test split is ranked clean.
     """
-    from openrec2.trainer.baselines import popularity_scorer
     from openrec2.trainer.evaluations import as_evaluations
     from openrec2.utils.evaluators import LogLoss, evaluate_with_scorer
-    train = data.sequences.train if data.sequences is not None else data.split.train
-    scorer = popularity_scorer(train)
+    name, scorer, probabilities = baseline_scorer(spec, data, seed)
     results = {}
-    for name, split_spec in plan.items():
+    for split_name, split_spec in plan.items():
         values: dict = {}
         for evaluation in as_evaluations(split_spec):
             sampler = getattr(evaluation, 'sampler', None)
             if sampler is None:
                 continue
             # Popularity counts are not probabilities: no LogLoss for them.
-            chosen = [e for e in (evaluation.evaluators or evaluators) if not isinstance(e, LogLoss)]
+            chosen = [e for e in (evaluation.evaluators or evaluators) if probabilities or not isinstance(e, LogLoss)]
             values.update(evaluate_with_scorer(scorer, sampler, chosen or None))
         if values:
-            results[name] = values
-    return ('TargetPopularity' if spec.data == 'sequences' else 'MostPopular'), results
+            results[split_name] = values
+    return name, results
 
 
 # ---------------------------------------------------------------------- running
@@ -483,7 +530,8 @@ def _train_and_evaluate(spec: ModelSpec, dataset: str, data: ExperimentData, set
     model = spec.recommender_class()(**keywords)
     train_plan, evaluators = evaluation_plan(spec, data, settings, final=False)
     final_plan, _ = evaluation_plan(spec, data, settings, final=True)
-    stop_metric = settings.early_stop_metric or ('AUC' if spec.data == 'sequences' else f'NDCG@{min(settings.topk)}')
+    stop_metric = settings.early_stop_metric or ('AUC' if spec.data in LABELLED_KINDS else
+                                                 f'NDCG@{min(settings.topk)}')
     use_early_stop = settings.early_stop and 'validation' in train_plan
     sampler, per_epoch = training_samplers(spec, data, settings, model)
     samplers = list(sampler.values()) if isinstance(sampler, dict) else [sampler]
@@ -505,7 +553,7 @@ def _train_and_evaluate(spec: ModelSpec, dataset: str, data: ExperimentData, set
         for one in samplers:
             one.close()
         model.close()
-    baseline_name, baseline = baseline_results(spec, data, final_plan, evaluators)
+    baseline_name, baseline = baseline_results(spec, data, final_plan, evaluators, settings.seed)
     shown = {key: value for key, value in keywords.items() if not isinstance(value, np.ndarray)
              and key not in ('max_user', 'max_item', 'num_entities', 'num_relations')}
     return ExperimentResult(spec.name, dataset, results, baseline, baseline_name, history, per_epoch, shown,

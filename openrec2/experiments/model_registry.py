@@ -19,7 +19,7 @@ from openrec2.errors import UnknownOptionError, scoped
 from openrec2.validation import check_choice
 
 #: Kinds of training data (see :mod:`openrec2.experiments.experiment`).
-DATA_KINDS = ('interactions', 'item_features', 'knowledge_graph', 'sequences')
+DATA_KINDS = ('interactions', 'item_features', 'knowledge_graph', 'sequences', 'ctr')
 #: Settings a spec's ``defaults`` may give, and the command-line options that set them.
 DEFAULTABLE = ('epochs', 'batch_size', 'lr', 'dim', 'l2_reg', 'eval_every', 'patience')
 #: Sides whose feature matrices a model may take.
@@ -51,8 +51,8 @@ class ModelSpec:
         model_class: Class name in :mod:`openrec2.recommenders` (imported when a model
             is built, so listing the registry needs no TensorFlow).
         data: One of :data:`DATA_KINDS`: plain interactions, interactions with item
-            features (VBPR, AMR), interactions with a knowledge graph (KTUP), or
-            behaviour sequences (DIEN).
+            features (VBPR, AMR), interactions with a knowledge graph (KTUP),
+            behaviour sequences (DIEN), or labelled CTR feature examples (DLRM).
         dim_setting: Constructor keyword of the embedding size (``--dim``).
         sampler: Training sampler class of ``'interactions'`` / ``'item_features'``
             models (in :mod:`openrec2.utils.samplers`); None: the model's own
@@ -185,6 +185,13 @@ def _register_seed_models() -> None:
         settings=dict(max_seq_length=20),
         description='Deep interest evolution network (Zhou et al., AAAI 2019), CTR on behaviour sequences; '
                     'AUC/LogLoss and HR/NDCG over 1+99 candidates'))
+    register_model(ModelSpec(
+        'DLRM', 'DLRM', data='ctr', dim_setting='m_spa',
+        defaults=dict(epochs=20, batch_size=1024, lr=1e-3, dim=16, eval_every=1, patience=2),
+        settings=dict(ln_bot=_dims(4, 1), ln_top=[64, 32]),
+        description='Deep learning recommendation model (Naumov et al., 2019): bottom MLP, one embedding per '
+                    'categorical feature, pairwise dots, top MLP; AUC/LogLoss next to a logistic regression on '
+                    'the same features'))
 
 
 def _register_factorisation_zoo() -> None:

@@ -7,6 +7,7 @@ from openrec2.recommenders.cml import CML
 from openrec2.recommenders.concat_visual_bpr import ConcatVisualBPR
 from openrec2.recommenders.convncf import ConvNCF
 from openrec2.recommenders.dien import DIEN
+from openrec2.recommenders.dlrm import DLRM
 from openrec2.recommenders.gmf import GMF
 from openrec2.recommenders.itr_mlp import ItrMLP
 from openrec2.recommenders.ktup import KTUP
@@ -24,6 +25,6 @@ from openrec2.recommenders.visual_gmf import VisualGMF
 from openrec2.recommenders.visual_pmf import VisualPMF
 from openrec2.recommenders.wcml import WCML
 
-__all__ = ["AMR", "BPR", "CDL", "CML", "ConcatVisualBPR", "ConvNCF", "DIEN", "GMF", "ItrMLP", "KTUP",
-           "MatrixFactorization", "NBPR", "PMF", "Recommender", "UCML", "UserPMF", "UserVisualPMF", "VBPR",
-           "VisualBPR", "VisualCML", "VisualGMF", "VisualPMF", "WCML"]
+__all__ = ["AMR", "BPR", "CDL", "CML", "ConcatVisualBPR", "ConvNCF", "DIEN", "DLRM", "GMF", "ItrMLP",
+           "KTUP", "MatrixFactorization", "NBPR", "PMF", "Recommender", "UCML", "UserPMF", "UserVisualPMF",
+           "VBPR", "VisualBPR", "VisualCML", "VisualGMF", "VisualPMF", "WCML"]

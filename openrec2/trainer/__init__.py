@@ -5,8 +5,9 @@ terminal progress bar (:mod:`.progress`), early stopping (:mod:`.early_stopping`
 multi-objective schedules (:mod:`.schedule`), coloured log lines (:mod:`.console`),
 what is evaluated on a split (:mod:`.evaluations`), the adversarial evaluation of
 content models (:mod:`.adversarial_evaluation`), the knowledge-graph evaluation
-(:mod:`.kg_evaluation`), ``model.fit`` (:mod:`.fitting`) and the most-popular baseline
-scorer (:mod:`.baselines`). The trainer knows models only through their interface
+(:mod:`.kg_evaluation`), ``model.fit`` (:mod:`.fitting`), the most-popular baseline
+scorer (:mod:`.baselines`) and the logistic-regression baseline of CTR models
+(:mod:`.logistic_regression`). The trainer knows models only through their interface
 (``train``, ``serve``, ``save``, objectives, default schedule): it imports no
 recommender. The experiments the command line and the benchmarks run are in
 :mod:`openrec2.experiments`.
@@ -26,10 +27,11 @@ from openrec2.trainer.early_stopping import EarlyStopping
 from openrec2.trainer.evaluations import Evaluation, evaluate_split, name_eval_samplers
 from openrec2.trainer.history import TrainingHistory
 from openrec2.trainer.kg_evaluation import KG_TAIL_ACCURACY, KGTailEvaluation
+from openrec2.trainer.logistic_regression import LogisticRegressionBaseline
 from openrec2.trainer.progress import ProgressBar
 from openrec2.trainer.schedule import ObjectiveSchedule
 
 __all__ = ['ATTACKS', 'AdversarialEvaluation', 'AttackBudget', 'EarlyStopping', 'Evaluation', 'KGTailEvaluation',
-           'KG_TAIL_ACCURACY', 'ObjectiveSchedule', 'ProgressBar', 'TrainingHistory', 'attack_loss',
+           'KG_TAIL_ACCURACY', 'LogisticRegressionBaseline', 'ObjectiveSchedule', 'ProgressBar', 'TrainingHistory', 'attack_loss',
            'attack_perturbation', 'evaluate_split', 'name_eval_samplers', 'popularity_scorer', 'results_by_attack',
            'write_attack_tsv']

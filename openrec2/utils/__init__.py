@@ -4,6 +4,7 @@ Import-light on purpose (numpy only): ``from openrec2.utils import ImplicitDatas
 never imports TensorFlow.
 """
 
+from openrec2.utils.ctr_examples import CTRExamples
 from openrec2.utils.dataset import Dataset, ImplicitDataset
 
-__all__ = ['Dataset', 'ImplicitDataset']
+__all__ = ['CTRExamples', 'Dataset', 'ImplicitDataset']

@@ -18,6 +18,7 @@ from openrec2.modules.interactions.pointwise_mse import PointwiseMSE
 from openrec2.modules.interactions.rank_weights import warp_rank_weights
 from openrec2.modules.interactions.sampled_negatives_interaction import SampledNegativesInteraction
 from openrec2.modules.interactions.score_pairwise_log import ScorePairwiseLog
+from openrec2.modules.interactions.second_order_interaction import SecondOrderFeatureInteraction, pair_indices
 from openrec2.modules.interactions.scoring import (all_item_distance_scores, all_item_scores, pair_distance_scores,
                                                    pair_scores)
 from openrec2.modules.interactions.transh_margin import TransHMargin
@@ -26,5 +27,6 @@ from openrec2.modules.interactions.tup import DEFAULT_PAIRS_PER_CHUNK, TUP
 __all__ = ["CTRHead", "DEFAULT_BLOCK_PAIRS", "DEFAULT_PAIRS_PER_CHUNK", "Interaction", "NSEuDist", "NsLog",
            "OuterProductCNN", "PairwiseEuDist", "PairwiseHinge", "PairwiseInteraction", "PairwiseLog", "PointwiseGeCE",
            "PointwiseGeMLPCE", "PointwiseMLPCE", "PointwiseMSE", "SampledNegativesInteraction", "ScorePairwiseLog",
-           "TUP", "TransHMargin", "all_item_distance_scores", "all_item_scores", "map_row_blocks",
+           "SecondOrderFeatureInteraction",
+           "TUP", "TransHMargin", "all_item_distance_scores", "all_item_scores", "map_row_blocks", "pair_indices",
            "pair_distance_scores", "pair_scores", "tower_sizes", "warp_rank_weights"]

@@ -5,6 +5,7 @@ evaluation samplers (users, candidates or labelled examples to score).
 ``StratifiedPointwiseSampler`` (the same classes under their newer / legacy names).
 """
 
+from openrec2.utils.samplers.ctr_sampler import CTRSampler, labelled_ctr_sampler
 from openrec2.utils.samplers.evaluation import EvaluationSampler, draw_fixed_negatives
 from openrec2.utils.samplers.example_evaluation import CandidateEvaluationSampler, LabelledEvaluationSampler
 from openrec2.utils.samplers.explicit import ExplicitSampler
@@ -27,10 +28,10 @@ from openrec2.utils.samplers.sequence_sampler import SequenceSampler
 from openrec2.utils.samplers.vbpr_evaluation_sampler import VBPREvaluationSampler
 from openrec2.utils.samplers.vbpr_pairwise_sampler import VBPRPairwiseSampler
 
-__all__ = ['CandidateEvaluationSampler', 'EvaluationSampler', 'ExplicitSampler', 'KGSampler',
+__all__ = ['CTRSampler', 'CandidateEvaluationSampler', 'EvaluationSampler', 'ExplicitSampler', 'KGSampler',
            'LabelledEvaluationSampler', 'NPairwiseSampler', 'PairwiseSampler', 'PointwiseSampler',
            'RandomPairwiseSampler', 'RandomPointwiseSampler', 'Sampler', 'SequenceSampler',
            'StratifiedPointwiseSampler', 'VBPREvaluationSampler', 'VBPRPairwiseSampler', 'corrupt_tails',
-           'draw_fixed_negatives', 'labelled_sequence_examples', 'labelled_sequence_sampler',
-           'ranking_sequence_sampler', 'sample_negatives', 'sampled_ranking_examples', 'sequence_examples',
-           'without_item_features']
+           'draw_fixed_negatives', 'labelled_ctr_sampler', 'labelled_sequence_examples',
+           'labelled_sequence_sampler', 'ranking_sequence_sampler', 'sample_negatives',
+           'sampled_ranking_examples', 'sequence_examples', 'without_item_features']
