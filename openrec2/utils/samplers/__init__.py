@@ -23,10 +23,12 @@ from openrec2.utils.samplers.sequence_examples import (
                                                        sequence_examples,
 )
 from openrec2.utils.samplers.sequence_sampler import SequenceSampler
+from openrec2.utils.samplers.youtube_evaluation_sampler import YouTubeEvaluationSampler
+from openrec2.utils.samplers.youtube_sampler import YouTubeSampler, next_item_examples
 
 __all__ = ['CandidateEvaluationSampler', 'EvaluationSampler', 'ExplicitSampler', 'KGSampler',
            'LabelledEvaluationSampler', 'NPairwiseSampler', 'PairwiseSampler', 'PointwiseSampler',
            'RandomPairwiseSampler', 'RandomPointwiseSampler', 'Sampler', 'SequenceSampler',
-           'StratifiedPointwiseSampler', 'corrupt_tails', 'draw_fixed_negatives', 'labelled_sequence_examples',
-           'labelled_sequence_sampler', 'ranking_sequence_sampler', 'sample_negatives', 'sampled_ranking_examples',
-           'sequence_examples']
+           'StratifiedPointwiseSampler', 'YouTubeEvaluationSampler', 'YouTubeSampler', 'corrupt_tails',
+           'draw_fixed_negatives', 'labelled_sequence_examples', 'labelled_sequence_sampler', 'next_item_examples',
+           'ranking_sequence_sampler', 'sample_negatives', 'sampled_ranking_examples', 'sequence_examples']
