@@ -29,7 +29,7 @@ from openrec2.errors import OpenRecError  # noqa: E402
 from openrec2.trainer.console import metrics_table  # noqa: E402
 from openrec2.experiments.model_registry import MODELS, describe_defaults, get_model_spec  # noqa: E402
 
-_DATASETS_BY_KIND = {'knowledge_graph': KG_LOADERS, 'sequences': SEQUENCE_LOADERS}
+_DATASETS_BY_KIND = {'knowledge_graph': KG_LOADERS, 'sequences': SEQUENCE_LOADERS, 'next_item': SEQUENCE_LOADERS}
 
 
 def _model_name(value: str) -> str:
