@@ -57,6 +57,14 @@ def sequence_data():
     return ExperimentData('planted', None, sequences=sequences)
 
 
+def next_item_data():
+    from tests.recommenders.planted import planted_histories
+    sequences = planted_histories(num_users=60, per_user=8)[0]
+    return ExperimentData('planted', None, sequences=sequences)
+
+
+_YOUTUBE = dict(dim=8, model_settings=dict(max_seq_len=5, softmax_samples=10))
+
 CASES = {
     'BPR': (interaction_data, {}), 'PMF': (interaction_data, {}),
     'VBPR': (lambda: interaction_data(True), dict(epochs=6)),
@@ -71,6 +79,7 @@ CASES = {
     'VisualPMF': (featured, dict(dim=8)), 'VisualGMF': (featured, dict(dim=8)), 'VisualBPR': (featured, dict(dim=8)),
     'ConcatVisualBPR': (featured, dict(dim=8)), 'VisualCML': (featured, dict(dim=8)), 'CDL': (featured, dict(dim=8)),
     'UserPMF': (featured, dict(dim=8)), 'UserVisualPMF': (featured, dict(dim=8)),
+    'VanillaYouTubeRec': (next_item_data, _YOUTUBE), 'YouTubeRec': (next_item_data, _YOUTUBE),
 }
 
 

@@ -42,18 +42,9 @@ class YouTubeRec(VanillaYouTubeRec):
         dim_user_embed: Width of the user-feature embedding.
         max_seq_len: History length of the inputs.
         use_history: False builds the history-free variant (user features only).
-        dims: Widths of the ReLU tower (default ``[dim_item_embed]``).
-        softmax_samples: Items sampled per training step (None: full softmax).
-        l2_reg_embed: L2 weight on the looked-up embeddings (default ``l2_reg``).
-        l2_reg_mlp: L2 weight on the tower's weights (default ``l2_reg``).
-        dropout: Drop probability after each tower layer (training only).
-        test_batch_size: Rows per serving call in evaluation.
-        l2_reg: Default of ``l2_reg_embed`` and ``l2_reg_mlp``.
-        opt: Optimiser name.
-        lr: Learning rate.
-        init_dict: Initial values by variable name.
-        sess_config: Session configuration.
-        seed: Graph-level seed.
+        dims, softmax_samples, l2_reg_embed, l2_reg_mlp, dropout, test_batch_size, l2_reg,
+            opt, lr, init_dict, sess_config, seed: As in :class:`VanillaYouTubeRec` (the
+            embedding L2 also covers the feature embeddings).
 
     Raises:
         SettingError: ``use_history=False`` without ``user_features`` (nothing to
