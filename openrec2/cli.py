@@ -29,7 +29,8 @@ from openrec2.errors import OpenRecError  # noqa: E402
 from openrec2.trainer.console import metrics_table  # noqa: E402
 from openrec2.experiments.model_registry import MODELS, describe_defaults, get_model_spec  # noqa: E402
 
-_DATASETS_BY_KIND = {'knowledge_graph': KG_LOADERS, 'sequences': SEQUENCE_LOADERS, 'ctr': CTR_LOADERS}
+_DATASETS_BY_KIND = {'knowledge_graph': KG_LOADERS, 'sequences': SEQUENCE_LOADERS, 'next_item': SEQUENCE_LOADERS,
+                     'ctr': CTR_LOADERS}
 _ALL_DATASETS = sorted(set(LOADERS) | set(KG_LOADERS) | set(SEQUENCE_LOADERS) | set(CTR_LOADERS))
 
 

@@ -70,12 +70,13 @@ def test_list_names_models_their_settings_and_datasets():
     text = out.getvalue()
     for name in ('BPR', 'PMF', 'VBPR', 'AMR', 'ConvNCF', 'KTUP', 'DIEN', 'DLRM', 'synthetic', 'ml-1m-kg', 'GMF', 'NBPR',
                  'CML', 'WCML', 'UCML', 'ItrMLP', 'VisualPMF', 'VisualGMF', 'VisualBPR', 'ConcatVisualBPR', 'VisualCML',
-                 'UserPMF', 'UserVisualPMF', 'CDL'):
+                 'UserPMF', 'UserVisualPMF', 'CDL', 'VanillaYouTubeRec', 'YouTubeRec'):
         assert re.search(rf'^  {name}( |$)', text, re.M), name
     assert 'cnn_channels' in text and 'l_adv' in text and 'gru_type' in text and 'l2_reconst' in text
     assert 'arch_interaction_op' in text and '(also CTR examples)' in text
     cdl = text[text.index('  CDL '):text.index('  CML ')]
     assert 'datasets: amazon-beauty, citeulike-a, ml-100k' in cdl and "'dims': [content size, 2 * dim, dim]" in cdl
+    assert 'softmax_samples' in text and 'use_history' in text
     assert 'item_serving_size' not in text  # accepted for legacy scripts, but nothing to set
 
 

@@ -61,6 +61,14 @@ def ctr_data():
     return ExperimentData('synthetic', None, ctr=make_planted_ctr(num_users=60, num_items=40, num_examples=2000))
 
 
+def next_item_data():
+    from tests.recommenders.planted import planted_histories
+    sequences = planted_histories(num_users=60, per_user=8)[0]
+    return ExperimentData('planted', None, sequences=sequences)
+
+
+_YOUTUBE = dict(dim=8, model_settings=dict(max_seq_len=5, softmax_samples=10))
+
 CASES = {
     'BPR': (interaction_data, {}), 'PMF': (interaction_data, {}),
     'VBPR': (lambda: interaction_data(True), dict(epochs=6)),
@@ -77,6 +85,7 @@ CASES = {
     'VisualPMF': (featured, dict(dim=8)), 'VisualGMF': (featured, dict(dim=8)), 'VisualBPR': (featured, dict(dim=8)),
     'ConcatVisualBPR': (featured, dict(dim=8)), 'VisualCML': (featured, dict(dim=8)), 'CDL': (featured, dict(dim=8)),
     'UserPMF': (featured, dict(dim=8)), 'UserVisualPMF': (featured, dict(dim=8)),
+    'VanillaYouTubeRec': (next_item_data, _YOUTUBE), 'YouTubeRec': (next_item_data, _YOUTUBE),
 }
 
 

@@ -79,7 +79,8 @@ def sequences_from_split(split: DataSplit) -> BehaviourSequences:
         name=split.name, max_user=split.max_user, max_item=split.max_item, indptr=indptr, items=items,
         num_train=num_train, has_validation=held_out['validation'], has_test=held_out['test'],
         train=split.train, known=known, item_features=split.item_features,
-        item_feature_names=split.item_feature_names,
+        item_feature_names=split.item_feature_names, user_features=split.user_features,
+        user_feature_names=split.user_feature_names,
         protocol=f'behaviour sequences in time order; {split.protocol}')
 
 

@@ -7,7 +7,7 @@ model:
 1. load the dataset the model's kind of data needs (:class:`ExperimentData`): an
    interaction split; with item features (VBPR, AMR); with a knowledge graph, 10% of
    whose triples are held out to test the KG part (KTUP); or leave-last-out behaviour
-   sequences (DIEN);
+   sequences (DIEN's CTR examples; the YouTube models' next items, ranked over all items);
 2. train a model it is pretrained from first, when its spec says so (ConvNCF starts
    from an early-stopped BPR, as its paper does), and initialise it from that
    checkpoint;
@@ -234,7 +234,7 @@ def load_experiment_data(spec: ModelSpec, dataset: str, settings: ExperimentSett
     options = {key: value for key, value in (('split', settings.split), ('seed', settings.split_seed),
                                              ('data_home', settings.data_home)) if value is not None}
     scope = f'{_SCOPE} {spec.name}'
-    if spec.data == 'sequences':
+    if spec.data in ('sequences', 'next_item'):
         if settings.split is not None or settings.split_seed is not None:
             raise UnknownOptionError(scoped(scope, f'{spec.name} trains on leave-last-out behaviour sequences; '
                                                    '--split / --split-seed do not apply.'))
@@ -300,7 +300,9 @@ def model_keywords(spec: ModelSpec, data: ExperimentData, settings: ExperimentSe
     if settings.l2_reg is not None:
         keywords['l2_reg'] = settings.l2_reg
     for side, keyword in spec.features.items():
-        keywords[keyword] = _unit_rows(getattr(data.split, f'{side}_features'))
+        # Next-item models take the side features a sequence dataset has (Beauty has no user features).
+        features = getattr(source, f'{side}_features', None)
+        keywords[keyword] = None if features is None else _unit_rows(features)
     if spec.data == 'item_features':
         keywords['epochs'] = settings.epochs
     elif spec.data == 'knowledge_graph':
@@ -310,9 +312,9 @@ def model_keywords(spec: ModelSpec, data: ExperimentData, settings: ExperimentSe
         keywords['item_features'] = source.item_features
     elif spec.data == 'ctr':
         keywords.update(ln_emb=source.cardinalities, num_dense_features=source.num_dense)
-    context = {'dim': settings.dim, **{f'{side}_features': (None if data.split is None or getattr(
-        data.split, f'{side}_features', None) is None else getattr(data.split, f'{side}_features').shape[1])
-        for side in ('item', 'user')}}
+    context = {'dim': settings.dim, **{f'{side}_features': (None if getattr(source, f'{side}_features', None) is None
+                                                            else getattr(source, f'{side}_features').shape[1])
+                                       for side in ('item', 'user')}}
     keywords.update({key: value.compute(context) if isinstance(value, Derived) else value
                      for key, value in spec.settings.items()})
     keywords.update(settings.model_settings)
@@ -338,6 +340,9 @@ def training_samplers(spec: ModelSpec, data: ExperimentData, settings: Experimen
         return sampler, sampler.batches_per_epoch
     if spec.data == 'sequences':
         sampler = samplers.SequenceSampler(data.sequences, settings.batch_size, model.max_seq_length, **common)
+        return sampler, sampler.batches_per_epoch
+    if spec.data == 'next_item':
+        sampler = samplers.YouTubeSampler(data.sequences, settings.batch_size, model.max_seq_len, **common)
         return sampler, sampler.batches_per_epoch
     if spec.data == 'knowledge_graph':
         rec = samplers.PairwiseSampler(data.split.train, settings.batch_size, **common)
@@ -369,13 +374,18 @@ def evaluation_plan(spec: ModelSpec, data: ExperimentData, settings: ExperimentS
     from openrec2.trainer.evaluations import Evaluation
     from openrec2.trainer.kg_evaluation import KGTailEvaluation
     from openrec2.utils.evaluators import AUC, MRR, NDCG, HitRatio, LogLoss, Precision, Recall
-    from openrec2.utils.samplers import (EvaluationSampler, labelled_ctr_sampler, labelled_sequence_sampler,
-                                         ranking_sequence_sampler)
+    from openrec2.utils.samplers import (EvaluationSampler, YouTubeEvaluationSampler, labelled_ctr_sampler,
+                                         labelled_sequence_sampler, ranking_sequence_sampler)
     ks = list(settings.topk)
+    ranking = [Recall(ks), NDCG(ks), Precision(ks), HitRatio(ks), MRR(ks), AUC()]
+    parts = ['validation', 'test'] if final else ['validation']
     if spec.data == 'ctr':
-        parts = ['validation', 'test'] if final else ['validation']
         return {part: Evaluation(labelled_ctr_sampler(getattr(data.ctr, part), settings.test_batch_size),
                                  [AUC(), LogLoss()]) for part in parts}, []
+    if spec.data == 'next_item':
+        length = settings.model_settings.get('max_seq_len', spec.settings['max_seq_len'])
+        return {part: YouTubeEvaluationSampler(data.sequences, part, length, settings.test_batch_size)
+                for part in parts if part == 'test' or data.sequences.has_validation.any()}, ranking
     if spec.data == 'sequences':
         length = settings.model_settings.get('max_seq_length', spec.settings.get('max_seq_length', 50))
         parts = ['validation', 'test'] if final else ['validation']
@@ -398,7 +408,7 @@ def evaluation_plan(spec: ModelSpec, data: ExperimentData, settings: ExperimentS
         plan['test'] = AdversarialEvaluation(test, split.train) if spec.attacked else test
         if spec.data == 'knowledge_graph':
             plan['kg'] = KGTailEvaluation(data.kg_test, data.graph, num_corrupted=5, seed=KG_SPLIT_SEED)
-    return plan, [Recall(ks), NDCG(ks), Precision(ks), HitRatio(ks), MRR(ks), AUC()]
+    return plan, ranking
 
 
 def baseline_scorer(spec: ModelSpec, data: ExperimentData, seed: int = 0) -> tuple[str, Any, bool]:

@@ -19,7 +19,7 @@ from openrec2.errors import UnknownOptionError, scoped
 from openrec2.validation import check_choice
 
 #: Kinds of training data (see :mod:`openrec2.experiments.experiment`).
-DATA_KINDS = ('interactions', 'item_features', 'knowledge_graph', 'sequences', 'ctr')
+DATA_KINDS = ('interactions', 'item_features', 'knowledge_graph', 'sequences', 'next_item', 'ctr')
 #: Settings a spec's ``defaults`` may give, and the command-line options that set them.
 DEFAULTABLE = ('epochs', 'batch_size', 'lr', 'dim', 'l2_reg', 'eval_every', 'patience')
 #: Sides whose feature matrices a model may take.
@@ -52,7 +52,9 @@ class ModelSpec:
             is built, so listing the registry needs no TensorFlow).
         data: One of :data:`DATA_KINDS`: plain interactions, interactions with item
             features (VBPR, AMR), interactions with a knowledge graph (KTUP),
-            behaviour sequences (DIEN), or labelled CTR feature examples (DLRM).
+            behaviour sequences as CTR examples (DIEN), behaviour sequences as next-item
+            targets ranked over all items (``'next_item'``: the YouTube models), or labelled
+            CTR feature examples (``'ctr'``: DLRM).
         dim_setting: Constructor keyword of the embedding size (``--dim``).
         sampler: Training sampler class of ``'interactions'`` / ``'item_features'``
             models (in :mod:`openrec2.utils.samplers`); None: the model's own
@@ -149,6 +151,7 @@ def _register_builtin_models() -> None:
     _register_seed_models()
     _register_factorisation_zoo()
     _register_content_zoo()
+    _register_next_item_models()
 
 
 def _register_seed_models() -> None:
@@ -253,6 +256,19 @@ def _register_content_zoo() -> None:
         features={'user': 'user_f_source', 'item': 'item_f_source'},
         settings=dict(dims_user=_dims(1), dims_item=_dims(1)), **common,
         description='PMF with user and item feature MLPs (legacy OpenRec UserVisualPMF)'))
+
+
+def _register_next_item_models() -> None:
+    common = dict(data='next_item', dim_setting='dim_item_embed', settings=dict(max_seq_len=20),
+                  defaults=dict(epochs=20, batch_size=256, lr=1e-3, dim=64, eval_every=1, patience=3))
+    register_model(ModelSpec(
+        'VanillaYouTubeRec', 'VanillaYouTubeRec', **common,
+        description='YouTube candidate generation (Covington et al., RecSys 2016) on the history alone: '
+                    'mean history embedding, ReLU tower, sampled softmax; next item over all items'))
+    register_model(ModelSpec(
+        'YouTubeRec', 'YouTubeRec', features={'user': 'user_features', 'item': 'item_features'}, **common,
+        description='YouTube candidate generation (Covington et al., RecSys 2016): history, its item features '
+                    'and user features; --set use_history=false is the history-free variant'))
 
 
 _register_builtin_models()

@@ -58,3 +58,20 @@ def step_dropout(inputs: tf.Tensor, rate: float) -> tf.Tensor:
     """
     keep = tf.cast(step_uniform(tf.shape(inputs), inputs.dtype) >= rate, inputs.dtype)
     return inputs * keep / (1.0 - rate)
+
+
+def step_uniform_ids(count: int, maxval: int) -> tf.Tensor:
+    """``count`` ids drawn uniformly (with replacement) from ``[0, maxval)``, as :func:`step_uniform`
+    noise: they depend only on the graph seed, the op and the step.
+
+    Args:
+        count: Number of ids.
+        maxval: Exclusive upper bound of the ids.
+
+    Returns:
+        int64 ``[count]`` ids.
+    """
+    seed = _step_seed()
+    if seed is None:
+        return tf.random.uniform([count], maxval=maxval, dtype=tf.int64)
+    return tf.random.stateless_uniform([count], seed=seed, minval=0, maxval=maxval, dtype=tf.int64)

@@ -18,13 +18,16 @@ from openrec2.recommenders.recommender import Recommender
 from openrec2.recommenders.ucml import UCML
 from openrec2.recommenders.user_pmf import UserPMF
 from openrec2.recommenders.user_visual_pmf import UserVisualPMF
+from openrec2.recommenders.vanilla_youtube_rec import VanillaYouTubeRec
 from openrec2.recommenders.vbpr import VBPR
 from openrec2.recommenders.visual_bpr import VisualBPR
 from openrec2.recommenders.visual_cml import VisualCML
 from openrec2.recommenders.visual_gmf import VisualGMF
 from openrec2.recommenders.visual_pmf import VisualPMF
 from openrec2.recommenders.wcml import WCML
+from openrec2.recommenders.youtube_rec import YouTubeRec
 
 __all__ = ["AMR", "BPR", "CDL", "CML", "ConcatVisualBPR", "ConvNCF", "DIEN", "DLRM", "GMF", "ItrMLP",
            "KTUP", "MatrixFactorization", "NBPR", "PMF", "Recommender", "UCML", "UserPMF", "UserVisualPMF",
-           "VBPR", "VisualBPR", "VisualCML", "VisualGMF", "VisualPMF", "WCML"]
+           "VBPR", "VanillaYouTubeRec", "VisualBPR", "VisualCML", "VisualGMF", "VisualPMF", "WCML",
+           "YouTubeRec"]

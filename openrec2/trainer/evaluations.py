@@ -35,19 +35,25 @@ def model_scorer(model, sampler, perturbed: bool = False):
 
     Args:
         model: A recommender.
-        sampler: An evaluation sampler (full ranking scores every item; sampled and
+        sampler: An evaluation sampler (full ranking scores every item, from the user ids
+            or from the other inputs its batches carry, such as histories; sampled and
             labelled samplers score their rows).
         perturbed: Score under the model's held item-feature perturbation.
 
     Returns:
         ``score_fn(batch) -> scores`` for :func:`evaluate_with_scorer`.
     """
-    if sampler.sampled or getattr(sampler, 'labelled', False):
-        # Example rows may carry more than the model reads (a user id for a CTR model).
-        inputs = set(model.input_names(train=False))
-        return lambda batch: model.serve_in_chunks({key: value for key, value in batch.items() if key in inputs},
-                                                   perturbed=perturbed)
-    return lambda batch: model.serve_all_items(batch['user_id'], perturbed=perturbed)
+    # Example rows may carry more than the model reads (a user id for a CTR model, a history
+    # for a model without one); full-ranking batches of user ids alone score every item.
+    inputs = set(model.input_names(train=False))
+
+    def score(batch):
+        if not (sampler.sampled or getattr(sampler, 'labelled', False)) and set(batch) == {'user_id'}:
+            return model.serve_all_items(batch['user_id'], perturbed=perturbed)
+        return model.serve_in_chunks({key: value for key, value in batch.items() if key in inputs},
+                                     perturbed=perturbed)
+
+    return score
 
 
 class Evaluation:

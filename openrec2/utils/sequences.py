@@ -48,6 +48,8 @@ class BehaviourSequences:
         item_features: float32 ``[max_item, F]`` multi-hot side-features, or ``None``.
         item_feature_names: Names of the feature columns, or ``None``.
         protocol: The split protocol as a sentence.
+        user_features: float32 ``[max_user, F]`` user side-features (demographics), or ``None``.
+        user_feature_names: Names of the user feature columns, or ``None``.
     """
 
     name: str
@@ -63,6 +65,8 @@ class BehaviourSequences:
     item_features: Optional[np.ndarray]
     item_feature_names: Optional[list]
     protocol: str
+    user_features: Optional[np.ndarray] = None
+    user_feature_names: Optional[list] = None
 
     @property
     def lengths(self) -> np.ndarray:

@@ -14,11 +14,13 @@ ZOO = ['GMF', 'NBPR', 'CML', 'WCML', 'UCML', 'ItrMLP', 'VisualPMF', 'VisualGMF',
        'VisualCML', 'UserPMF', 'UserVisualPMF', 'CDL']
 #: Models added after the legacy zoo.
 NEW = {'DLRM': DLRM}
+#: Next-item models (Covington et al., RecSys 2016), ranked over all items.
+NEXT_ITEM = ['VanillaYouTubeRec', 'YouTubeRec']
 
 
 def test_every_builtin_model_is_registered_with_its_class_and_data():
-    assert set(SEVEN) | set(ZOO) | set(NEW) == set(MODELS)
-    for name, model_class in {**SEVEN, **NEW, **{name: getattr(recommenders, name) for name in ZOO}}.items():
+    assert set(SEVEN) | set(ZOO) | set(NEW) | set(NEXT_ITEM) == set(MODELS)
+    for name, model_class in {**SEVEN, **NEW, **{name: getattr(recommenders, name) for name in ZOO + NEXT_ITEM}}.items():
         spec = get_model_spec(name.lower())
         assert spec.recommender_class() is model_class
         assert spec.dim_setting in constructor_parameters(model_class)
@@ -28,6 +30,8 @@ def test_every_builtin_model_is_registered_with_its_class_and_data():
     assert get_model_spec('AMR').features == {'item': 'item_features'} and get_model_spec('AMR').attacked
     assert get_model_spec('CDL').features == {'item': 'item_f'} and get_model_spec('ItrMLP').pretrain == 'PMF'
     assert get_model_spec('UserVisualPMF').features == {'user': 'user_f_source', 'item': 'item_f_source'}
+    assert get_model_spec('YouTubeRec').data == 'next_item' and get_model_spec('VanillaYouTubeRec').data == 'next_item'
+    assert get_model_spec('YouTubeRec').features == {'user': 'user_features', 'item': 'item_features'}
 
 
 def test_register_and_unknown():

@@ -43,3 +43,30 @@ def assert_learns(model, sampler, split, steps):
     assert learned["AUC"] > 0.8
     assert learned["AUC"] > popular["AUC"] + 0.1
     assert learned["Recall@10"] > 1.5 * popular["Recall@10"]
+
+
+def planted_histories(num_users=240, num_clusters=4, cluster_size=20, per_user=12, seed=3):
+    """Behaviour sequences whose users each watch items of one item cluster, in random order.
+
+    The next item always comes from the cluster of the history, which the history average
+    reveals; every item is equally popular, so most-popular cannot rank it. Users also get
+    one-hot side features of a random group that says nothing about their cluster.
+
+    Returns:
+        ``(sequences, clusters)``: the leave-last-out :class:`BehaviourSequences` (with
+        ``user_features``) and each user's cluster.
+    """
+    from openrec2.datasets.data_split import build_data_split
+    from openrec2.datasets.sequences import sequences_from_split
+    from openrec2.utils.dataset import make_interactions
+    rng = np.random.default_rng(seed)
+    clusters = np.arange(num_users) % num_clusters
+    items = np.concatenate([c * cluster_size + rng.permutation(cluster_size)[:per_user] for c in clusters])
+    users = np.repeat(np.arange(num_users), per_user)
+    stamps = np.tile(np.arange(per_user), num_users)
+    data = make_interactions(users, items, timestamp=stamps)
+    max_item = num_clusters * cluster_size
+    sequences = sequences_from_split(build_data_split('planted', data, num_users, max_item, 'leave_one_out',
+                                                      (0.8, 0.1, 0.1), 0))
+    sequences.user_features = np.eye(5, dtype=np.float32)[rng.integers(0, 5, num_users)]
+    return sequences, clusters

@@ -27,11 +27,14 @@ from openrec2.utils.samplers.sequence_examples import (
 from openrec2.utils.samplers.sequence_sampler import SequenceSampler
 from openrec2.utils.samplers.vbpr_evaluation_sampler import VBPREvaluationSampler
 from openrec2.utils.samplers.vbpr_pairwise_sampler import VBPRPairwiseSampler
+from openrec2.utils.samplers.youtube_evaluation_sampler import YouTubeEvaluationSampler
+from openrec2.utils.samplers.youtube_sampler import YouTubeSampler, next_item_examples
 
 __all__ = ['CTRSampler', 'CandidateEvaluationSampler', 'EvaluationSampler', 'ExplicitSampler', 'KGSampler',
            'LabelledEvaluationSampler', 'NPairwiseSampler', 'PairwiseSampler', 'PointwiseSampler',
            'RandomPairwiseSampler', 'RandomPointwiseSampler', 'Sampler', 'SequenceSampler',
-           'StratifiedPointwiseSampler', 'VBPREvaluationSampler', 'VBPRPairwiseSampler', 'corrupt_tails',
-           'draw_fixed_negatives', 'labelled_ctr_sampler', 'labelled_sequence_examples',
-           'labelled_sequence_sampler', 'ranking_sequence_sampler', 'sample_negatives',
-           'sampled_ranking_examples', 'sequence_examples', 'without_item_features']
+           'StratifiedPointwiseSampler', 'VBPREvaluationSampler', 'VBPRPairwiseSampler',
+           'YouTubeEvaluationSampler', 'YouTubeSampler', 'corrupt_tails', 'draw_fixed_negatives',
+           'labelled_ctr_sampler', 'labelled_sequence_examples', 'labelled_sequence_sampler',
+           'next_item_examples', 'ranking_sequence_sampler', 'sample_negatives', 'sampled_ranking_examples',
+           'sequence_examples', 'without_item_features']

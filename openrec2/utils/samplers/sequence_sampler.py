@@ -61,7 +61,7 @@ class SequenceSampler(Sampler):
                 f'sequences must be a BehaviourSequences, got {type(sequences).__name__}; build it with '
                 'openrec2.datasets.sequences.load_beauty_sequences() or sequences_from_split().')))
         super().__init__(sequences.train, batch_size, num_process=num_process, seed=seed, prefetch=prefetch)
-        if self.batch_size % 2:
+        if self.batch_size % self.rows_per_target:  # only SequenceSampler's two rows per target
             raise UnknownOptionError(scoped(self.scope, (
                 f'batch_size must be even (one negative per positive), got {self.batch_size}.')))
         self.max_seq_length = check_positive_int(max_seq_length, 'max_seq_length', self.scope)
@@ -70,7 +70,14 @@ class SequenceSampler(Sampler):
         if self._users.size == 0:
             raise DataError(scoped(self.scope, (
                 f'dataset {sequences.name!r} has no training target (no user has two training behaviours).')))
-        check_negatives_exist(sequences.train, np.unique(self._users), self.scope)
+        self._check_targets()
+
+    #: Batch rows made from one training target (here the positive and its negative).
+    rows_per_target = 2
+
+    def _check_targets(self) -> None:
+        """Fail early when a target's examples cannot be made (a user with every item has no negative)."""
+        check_negatives_exist(self.sequences.train, np.unique(self._users), self.scope)
 
     @property
     def num_targets(self) -> int:
@@ -80,11 +87,14 @@ class SequenceSampler(Sampler):
     @property
     def batches_per_epoch(self) -> int:
         """Batches that cover every positive target once."""
-        return max(1, math.ceil(self.num_targets / (self.batch_size // 2)))
+        return max(1, math.ceil(self.num_targets / (self.batch_size // self.rows_per_target)))
 
     def _make_batch(self, index: int, rng: np.random.Generator) -> Batch:
-        per_batch = self.batch_size // 2
+        per_batch = self.batch_size // self.rows_per_target
         chosen = shuffled_pass_rows(index * per_batch, per_batch, self.num_targets,
                                     lambda epoch: _epoch_order(self.seed, epoch, self.num_targets))
-        return sequence_examples(self.sequences, self._users[chosen], self._positions[chosen],
-                                 self.max_seq_length, rng, self.sequences.train)
+        return self._examples(self._users[chosen], self._positions[chosen], rng)
+
+    def _examples(self, users: np.ndarray, positions: np.ndarray, rng: np.random.Generator) -> Batch:
+        """The batch rows of the targets at (user, position): positives, then their negatives."""
+        return sequence_examples(self.sequences, users, positions, self.max_seq_length, rng, self.sequences.train)
