@@ -22,7 +22,8 @@ from openrec2.recommenders.visual_cml import VisualCML
 from openrec2.recommenders.visual_gmf import VisualGMF
 from openrec2.recommenders.visual_pmf import VisualPMF
 from openrec2.recommenders.wcml import WCML
+from openrec2.recommenders.wrmf import WRMF
 
 __all__ = ["AMR", "BPR", "CDL", "CML", "ConcatVisualBPR", "ConvNCF", "DIEN", "GMF", "ItrMLP", "KTUP",
            "MatrixFactorization", "NBPR", "PMF", "Recommender", "UserPMF", "UserVisualPMF", "VBPR", "VisualBPR",
-           "VisualCML", "VisualGMF", "VisualPMF", "WCML"]
+           "VisualCML", "VisualGMF", "VisualPMF", "WCML", "WRMF"]

@@ -13,6 +13,7 @@ from openrec2.utils.samplers.negatives import sample_negatives
 from openrec2.utils.samplers.npairwise import NPairwiseSampler
 from openrec2.utils.samplers.pairwise import PairwiseSampler, RandomPairwiseSampler
 from openrec2.utils.samplers.pointwise import PointwiseSampler, StratifiedPointwiseSampler
+from openrec2.utils.samplers.positive_cells import PositiveCellSampler
 from openrec2.utils.samplers.random_pointwise import RandomPointwiseSampler
 from openrec2.utils.samplers.sampler import Sampler
 from openrec2.utils.samplers.sequence_examples import (
@@ -26,7 +27,7 @@ from openrec2.utils.samplers.sequence_sampler import SequenceSampler
 
 __all__ = ['CandidateEvaluationSampler', 'EvaluationSampler', 'ExplicitSampler', 'KGSampler',
            'LabelledEvaluationSampler', 'NPairwiseSampler', 'PairwiseSampler', 'PointwiseSampler',
-           'RandomPairwiseSampler', 'RandomPointwiseSampler', 'Sampler', 'SequenceSampler',
+           'PositiveCellSampler', 'RandomPairwiseSampler', 'RandomPointwiseSampler', 'Sampler', 'SequenceSampler',
            'StratifiedPointwiseSampler', 'corrupt_tails', 'draw_fixed_negatives', 'labelled_sequence_examples',
            'labelled_sequence_sampler', 'ranking_sequence_sampler', 'sample_negatives', 'sampled_ranking_examples',
            'sequence_examples']
