@@ -70,7 +70,7 @@ def test_list_names_models_their_settings_and_datasets():
     text = out.getvalue()
     for name in ('BPR', 'PMF', 'VBPR', 'AMR', 'ConvNCF', 'KTUP', 'DIEN', 'synthetic', 'ml-1m-kg', 'GMF', 'NBPR',
                  'CML', 'WCML', 'ItrMLP', 'VisualPMF', 'VisualGMF', 'VisualBPR', 'ConcatVisualBPR', 'VisualCML',
-                 'UserPMF', 'UserVisualPMF', 'CDL'):
+                 'UserPMF', 'UserVisualPMF', 'CDL', 'WRMF'):
         assert re.search(rf'^  {name}( |$)', text, re.M), name
     assert 'cnn_channels' in text and 'l_adv' in text and 'gru_type' in text and 'l2_reconst' in text
     cdl = text[text.index('  CDL '):text.index('  CML ')]

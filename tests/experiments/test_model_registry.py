@@ -12,11 +12,13 @@ SEVEN = {'BPR': BPR, 'PMF': PMF, 'VBPR': VBPR, 'AMR': AMR, 'ConvNCF': ConvNCF, '
 #: The legacy OpenRec zoo (openrec.legacy.recommenders) besides BPR and PMF.
 ZOO = ['GMF', 'NBPR', 'CML', 'WCML', 'ItrMLP', 'VisualPMF', 'VisualGMF', 'VisualBPR', 'ConcatVisualBPR',
        'VisualCML', 'UserPMF', 'UserVisualPMF', 'CDL']
+#: Models of OpenRec's tf2 API (openrec/tf2/recommenders).
+TF2_ZOO = ['WRMF']
 
 
 def test_every_builtin_model_is_registered_with_its_class_and_data():
-    assert set(SEVEN) | set(ZOO) == set(MODELS)
-    for name, model_class in {**SEVEN, **{name: getattr(recommenders, name) for name in ZOO}}.items():
+    assert set(SEVEN) | set(ZOO) | set(TF2_ZOO) == set(MODELS)
+    for name, model_class in {**SEVEN, **{name: getattr(recommenders, name) for name in ZOO + TF2_ZOO}}.items():
         spec = get_model_spec(name.lower())
         assert spec.recommender_class() is model_class
         assert spec.dim_setting in constructor_parameters(model_class)
