@@ -69,7 +69,7 @@ class FullMatrixWeightedMSE(Interaction):
 
     Raises:
         MissingInputError: Training without ``all_items`` or ``user_share``, or with
-            ``item_bias`` but no ``all_item_bias``.
+            only one of ``item_bias`` and ``all_item_bias``.
         SettingError: ``a`` or ``b`` is not a number >= 0.
     """
 
@@ -92,8 +92,8 @@ class FullMatrixWeightedMSE(Interaction):
     def _require_training_inputs(self, name: str) -> None:
         missing = [what for what, value in (("all_items", self._all_items), ("user_share", self._user_share))
                    if value is None]
-        if self._item_bias is not None and self._all_item_bias is None:
-            missing.append("all_item_bias (item_bias is given)")
+        if (self._item_bias is None) != (self._all_item_bias is None):
+            missing.append("item_bias and all_item_bias together (or neither)")
         if missing:
             raise MissingInputError(scoped(name, (
                 f"training needs {', '.join(missing)}: the loss over unobserved cells is computed from every "

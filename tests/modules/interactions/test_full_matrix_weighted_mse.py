@@ -48,9 +48,10 @@ def test_training_needs_every_item_and_the_user_shares():
     with tf.Graph().as_default(), pytest.raises(
             MissingInputError, match="^full_matrix_weighted_mse: training needs all_items, user_share"):
         FullMatrixWeightedMSE(tf.ones([2, 2]), tf.ones([2, 2]))
-    with tf.Graph().as_default(), pytest.raises(MissingInputError, match="all_item_bias"):
-        FullMatrixWeightedMSE(tf.ones([2, 2]), tf.ones([2, 2]), item_bias=tf.ones([2]), all_items=tf.ones([3, 2]),
-                              user_share=tf.ones([2]))
+    for name, rows in (("item_bias", 2), ("all_item_bias", 3)):
+        with tf.Graph().as_default(), pytest.raises(MissingInputError, match="item_bias and all_item_bias together"):
+            FullMatrixWeightedMSE(tf.ones([2, 2]), tf.ones([2, 2]), all_items=tf.ones([3, 2]), user_share=tf.ones([2]),
+                                  **{name: tf.ones([rows])})
 
 
 def test_negative_confidence_is_refused():
