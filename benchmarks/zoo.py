@@ -36,6 +36,7 @@ ZOO = [
     ("ItrMLP", "legacy OpenRec (temporal factors)", "interactions; PMF pretraining", "ml-100k"),
     ("UserPMF", "legacy OpenRec", "interactions; user features (age group, gender, occupation)", "ml-100k"),
     ("UserVisualPMF", "legacy OpenRec", "interactions; user features; item genres", "ml-100k"),
+    ("WRMF", "Hu, Koren & Volinsky, ICDM 2008", "interactions", "ml-100k"),
     ("BPR", "Rendle et al., UAI 2009", "interactions", "citeulike-a"),
     ("VisualPMF", "legacy OpenRec", "interactions; item tags", "citeulike-a"),
     ("VisualGMF", "He et al., WWW 2017", "interactions; item tags", "citeulike-a"),
@@ -55,15 +56,21 @@ def run(models: list[str], data_home=None) -> list[dict]:
             shared[key] = shared_data(model, dataset, data_home)
         started = time.perf_counter()
         result = experiment(model, dataset, data=shared[key], data_home=data_home)
-        test, popular = result.results["test"], result.baseline["test"]
-        rows.append({"model": model, "paper": paper, "inputs": inputs, "dataset": dataset,
-                     "NDCG@10": test["NDCG@10"], "Recall@10": test["Recall@10"],
-                     "MostPop NDCG@10": popular["NDCG@10"], "MostPop Recall@10": popular["Recall@10"],
-                     "examples/s": round(examples_per_second(result)), "epochs": epochs_text(result),
-                     "seconds": round(time.perf_counter() - started)})
-        print(f"{model} on {dataset}: NDCG@10 {test['NDCG@10']:.4f} (most-popular {popular['NDCG@10']:.4f}), "
-              f"{rows[-1]['seconds']} s", file=sys.stderr, flush=True)
+        rows.append(table_row(result, paper, inputs, time.perf_counter() - started))
     return rows
+
+
+def table_row(result, paper: str, inputs: str, seconds: float) -> dict:
+    """The README row of one experiment (model vs most-popular on the test split), reported on stderr."""
+    test, popular = result.results["test"], result.baseline["test"]
+    row = {"model": result.model, "paper": paper, "inputs": inputs, "dataset": result.dataset,
+           "NDCG@10": test["NDCG@10"], "Recall@10": test["Recall@10"],
+           "MostPop NDCG@10": popular["NDCG@10"], "MostPop Recall@10": popular["Recall@10"],
+           "examples/s": round(examples_per_second(result)), "epochs": epochs_text(result),
+           "seconds": round(seconds)}
+    print(f"{result.model} on {result.dataset}: NDCG@10 {test['NDCG@10']:.4f} (most-popular "
+          f"{popular['NDCG@10']:.4f}), {row['seconds']} s", file=sys.stderr, flush=True)
+    return row
 
 
 def main(argv: list[str]) -> None:

@@ -70,7 +70,7 @@ def test_list_names_models_their_settings_and_datasets():
     text = out.getvalue()
     for name in ('BPR', 'PMF', 'VBPR', 'AMR', 'ConvNCF', 'KTUP', 'DIEN', 'DLRM', 'synthetic', 'ml-1m-kg', 'GMF', 'NBPR',
                  'CML', 'WCML', 'UCML', 'ItrMLP', 'VisualPMF', 'VisualGMF', 'VisualBPR', 'ConcatVisualBPR', 'VisualCML',
-                 'UserPMF', 'UserVisualPMF', 'CDL', 'VanillaYouTubeRec', 'YouTubeRec'):
+                 'UserPMF', 'UserVisualPMF', 'CDL', 'VanillaYouTubeRec', 'YouTubeRec', 'WRMF'):
         assert re.search(rf'^  {name}( |$)', text, re.M), name
     assert 'cnn_channels' in text and 'l_adv' in text and 'gru_type' in text and 'l2_reconst' in text
     assert 'arch_interaction_op' in text and '(also CTR examples)' in text

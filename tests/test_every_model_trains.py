@@ -86,6 +86,7 @@ CASES = {
     'ConcatVisualBPR': (featured, dict(dim=8)), 'VisualCML': (featured, dict(dim=8)), 'CDL': (featured, dict(dim=8)),
     'UserPMF': (featured, dict(dim=8)), 'UserVisualPMF': (featured, dict(dim=8)),
     'VanillaYouTubeRec': (next_item_data, _YOUTUBE), 'YouTubeRec': (next_item_data, _YOUTUBE),
+    'WRMF': (interaction_data, {}),
 }
 
 

@@ -219,6 +219,10 @@ def _register_factorisation_zoo() -> None:
         defaults=dict(epochs=50, batch_size=1024, lr=5e-3, dim=64),
         description='CML with the WARP-weighted hinge over neg_num sampled negatives (Hsieh et al., WWW 2017)'))
     register_model(ModelSpec(
+        'WRMF', 'WRMF', defaults=dict(epochs=50, batch_size=4096, lr=5e-3, dim=64),
+        description='WRMF (Hu, Koren & Volinsky, ICDM 2008): confidence-weighted squares over every cell via '
+                    'the item Gram matrix, batches of observed cells'))
+    register_model(ModelSpec(
         'ItrMLP', 'ItrMLP', pretrain='PMF',
         settings=dict(user_dims=_dims(2, 1), item_dims=_dims(2, 1)),
         defaults=dict(epochs=20, batch_size=1024, lr=1e-3, dim=64),

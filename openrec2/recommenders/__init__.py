@@ -29,5 +29,5 @@ from openrec2.recommenders.youtube_rec import YouTubeRec
 
 __all__ = ["AMR", "BPR", "CDL", "CML", "ConcatVisualBPR", "ConvNCF", "DIEN", "DLRM", "GMF", "ItrMLP",
            "KTUP", "MatrixFactorization", "NBPR", "PMF", "Recommender", "UCML", "UserPMF", "UserVisualPMF",
-           "VBPR", "VanillaYouTubeRec", "VisualBPR", "VisualCML", "VisualGMF", "VisualPMF", "WCML",
+           "VBPR", "VanillaYouTubeRec", "VisualBPR", "VisualCML", "VisualGMF", "VisualPMF", "WCML", "WRMF",
            "YouTubeRec"]

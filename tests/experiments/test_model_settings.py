@@ -47,9 +47,8 @@ def test_unknown_owned_repeated_and_mistyped_keys_are_errors():
     assert parse_model_settings(KTUP, ['margin=3', 'L1_flag=yes'], owned) == {'margin': 3.0, 'L1_flag': True}
 
 
-@pytest.mark.parametrize('name', ['GMF', 'NBPR', 'CML', 'WCML', 'UCML', 'ItrMLP', 'VisualPMF', 'VisualGMF',
-                                  'VisualBPR',
-                                  'ConcatVisualBPR', 'VisualCML', 'UserPMF', 'UserVisualPMF', 'CDL'])
+@pytest.mark.parametrize('name', ['GMF', 'NBPR', 'CML', 'WCML', 'UCML', 'ItrMLP', 'VisualPMF', 'VisualGMF', 'VisualBPR',
+                                  'ConcatVisualBPR', 'VisualCML', 'UserPMF', 'UserVisualPMF', 'CDL', 'WRMF'])
 def test_every_zoo_setting_has_a_type_the_command_line_parses(name):
     """No settable key of a zoo model falls back to text: each parses from its constructor's type."""
     spec = get_model_spec(name)

@@ -3,6 +3,7 @@
 from openrec2.modules.interactions.block_map import map_row_blocks
 from openrec2.modules.interactions.cnn_geometry import tower_sizes
 from openrec2.modules.interactions.ctr_head import CTRHead
+from openrec2.modules.interactions.full_matrix_weighted_mse import FullMatrixWeightedMSE
 from openrec2.modules.interactions.interaction import Interaction
 from openrec2.modules.interactions.mlp_softmax import MLPSoftmax
 from openrec2.modules.interactions.ns_eu_dist import NSEuDist
@@ -25,9 +26,10 @@ from openrec2.modules.interactions.scoring import (all_item_distance_scores, all
 from openrec2.modules.interactions.transh_margin import TransHMargin
 from openrec2.modules.interactions.tup import DEFAULT_PAIRS_PER_CHUNK, TUP
 
-__all__ = ["CTRHead", "DEFAULT_BLOCK_PAIRS", "DEFAULT_PAIRS_PER_CHUNK", "Interaction", "MLPSoftmax",
-           "NSEuDist", "NsLog", "OuterProductCNN", "PairwiseEuDist", "PairwiseHinge", "PairwiseInteraction",
-           "PairwiseLog", "PointwiseGeCE", "PointwiseGeMLPCE", "PointwiseMLPCE", "PointwiseMSE",
-           "SampledNegativesInteraction", "ScorePairwiseLog", "SecondOrderFeatureInteraction", "TUP",
-           "TransHMargin", "all_item_distance_scores", "all_item_scores", "map_row_blocks",
-           "pair_distance_scores", "pair_indices", "pair_scores", "tower_sizes", "warp_rank_weights"]
+__all__ = ["CTRHead", "DEFAULT_BLOCK_PAIRS", "DEFAULT_PAIRS_PER_CHUNK", "FullMatrixWeightedMSE",
+           "Interaction", "MLPSoftmax", "NSEuDist", "NsLog", "OuterProductCNN", "PairwiseEuDist",
+           "PairwiseHinge", "PairwiseInteraction", "PairwiseLog", "PointwiseGeCE", "PointwiseGeMLPCE",
+           "PointwiseMLPCE", "PointwiseMSE", "SampledNegativesInteraction", "ScorePairwiseLog",
+           "SecondOrderFeatureInteraction", "TUP", "TransHMargin", "all_item_distance_scores",
+           "all_item_scores", "map_row_blocks", "pair_distance_scores", "pair_indices", "pair_scores",
+           "tower_sizes", "warp_rank_weights"]

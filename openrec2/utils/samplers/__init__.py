@@ -15,6 +15,7 @@ from openrec2.utils.samplers.negatives import sample_negatives
 from openrec2.utils.samplers.npairwise import NPairwiseSampler
 from openrec2.utils.samplers.pairwise import PairwiseSampler, RandomPairwiseSampler
 from openrec2.utils.samplers.pointwise import PointwiseSampler, StratifiedPointwiseSampler
+from openrec2.utils.samplers.positive_cells import PositiveCellSampler
 from openrec2.utils.samplers.random_pointwise import RandomPointwiseSampler
 from openrec2.utils.samplers.sampler import Sampler
 from openrec2.utils.samplers.sequence_examples import (
@@ -32,8 +33,8 @@ from openrec2.utils.samplers.youtube_sampler import YouTubeSampler, next_item_ex
 
 __all__ = ['CTRSampler', 'CandidateEvaluationSampler', 'EvaluationSampler', 'ExplicitSampler', 'KGSampler',
            'LabelledEvaluationSampler', 'NPairwiseSampler', 'PairwiseSampler', 'PointwiseSampler',
-           'RandomPairwiseSampler', 'RandomPointwiseSampler', 'Sampler', 'SequenceSampler',
-           'StratifiedPointwiseSampler', 'VBPREvaluationSampler', 'VBPRPairwiseSampler',
+           'PositiveCellSampler', 'RandomPairwiseSampler', 'RandomPointwiseSampler', 'Sampler',
+           'SequenceSampler', 'StratifiedPointwiseSampler', 'VBPREvaluationSampler', 'VBPRPairwiseSampler',
            'YouTubeEvaluationSampler', 'YouTubeSampler', 'corrupt_tails', 'draw_fixed_negatives',
            'labelled_ctr_sampler', 'labelled_sequence_examples', 'labelled_sequence_sampler',
            'next_item_examples', 'ranking_sequence_sampler', 'sample_negatives', 'sampled_ranking_examples',
