@@ -5,5 +5,6 @@ never imports TensorFlow.
 """
 
 from openrec2.utils.dataset import Dataset, ImplicitDataset
+from openrec2.utils.fast_dot_product_server import FastDotProductServer
 
-__all__ = ['Dataset', 'ImplicitDataset']
+__all__ = ['Dataset', 'FastDotProductServer', 'ImplicitDataset']
