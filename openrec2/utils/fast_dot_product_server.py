@@ -317,7 +317,7 @@ def _check_no_overflow(users: np.ndarray, items: np.ndarray, biases: Optional[np
     largest = float(np.linalg.norm(users.astype(np.float64), axis=1).max()
                     * np.linalg.norm(items.astype(np.float64), axis=1).max())
     largest += 0.0 if biases is None else float(np.abs(biases).max())
-    if largest >= np.finfo(users.dtype).max / 2:
+    if largest >= float(np.finfo(users.dtype).max) / 2:
         raise DataError(scoped(_SCOPE, f'scores could reach {largest:.3g} and overflow {users.dtype}; scale the '
                                'factors down or pass float64 arrays.'))
 
