@@ -140,6 +140,21 @@ class FastDotProductServer:
         return self._user_factors.shape[1]
 
     @property
+    def user_factors(self) -> np.ndarray:
+        """The user factors ``[num_users, d]`` as served (contiguous, one float dtype)."""
+        return self._user_factors
+
+    @property
+    def item_factors(self) -> np.ndarray:
+        """The item factors ``[num_items, d]`` as served."""
+        return self._item_factors
+
+    @property
+    def item_biases(self) -> Optional[np.ndarray]:
+        """The item biases ``[num_items]``, or None."""
+        return self._item_biases
+
+    @property
     def excluded_items(self) -> ItemLists:
         """The items excluded for every user (one row per user id)."""
         return self._excluded
@@ -221,14 +236,12 @@ class FastDotProductServer:
         return scores
 
     def _chunk_top_k(self, block: np.ndarray, start: int, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Exact top-k of one (block, chunk) pair: item ids (ascending, ``-1`` padded) and scores."""
+        """Exact top-k of one (block, chunk) pair: item ids (best first, ``-1`` padded) and scores."""
         scores = self._chunk_scores(block, start)
         positions, items = self._excluded.take(block)
         in_chunk = (items >= start) & (items < start + scores.shape[1])
         scores[positions[in_chunk], items[in_chunk] - start] = -np.inf
-        columns = top_k_indices(scores, k)
-        # Ascending item ids, so that the merge's column order is the item-id order.
-        columns.sort(axis=1)
+        columns = top_k_indices(scores, k)  # best first, equal scores in item-id order
         valid = columns >= 0
         values = np.where(valid, np.take_along_axis(scores, np.maximum(columns, 0), axis=1), -np.inf)
         return np.where(valid, columns + start, -1), values.astype(scores.dtype, copy=False)
@@ -264,8 +277,9 @@ def _merge_chunk_tops(parts: list, k: int) -> tuple[np.ndarray, np.ndarray]:
     else:
         items = np.concatenate([part[0] for part in parts], axis=1)
         scores = np.concatenate([part[1] for part in parts], axis=1)
-    # Valid item ids increase along the columns, so "ties go to the lower column" is
-    # "ties go to the lower item id"; padding columns hold -inf and never rank.
+    # Chunks come in item order and each lists equal scores in item order, so among equal
+    # scores the column order is the item-id order: "ties go to the lower column" is "ties
+    # go to the lower item id". Padding columns hold -inf and never rank.
     columns = top_k_indices(scores, k)
     valid = columns >= 0
     safe = np.maximum(columns, 0)
