@@ -242,3 +242,22 @@ def test_models_without_plain_dot_product_factors_are_refused(make_model, reason
     finally:
         if hasattr(model, 'close'):
             model.close()
+
+
+@pytest.mark.slow
+def test_a_bpr_trained_on_ml1m_is_served_exactly_with_train_and_validation_excluded():
+    from openrec2.datasets import load_ml1m_ratings3
+
+    split = load_ml1m_ratings3()
+    with trained_bpr(split, steps=300) as model:
+        server = FastDotProductServer.from_model(model, excluded_items=[split.train, split.validation])
+        users = np.arange(0, split.max_user, 7)
+        model_scores = model.serve_all_items(users)
+    top_items, top_scores = server.recommend(users, k=100)
+    seen = [np.union1d(a, b) for a, b in zip(split.train.item_lists(users), split.validation.item_lists(users))]
+    exact_items, exact_scores = full_sort_top_k(server.score_matrix(users), seen, 100)
+    np.testing.assert_array_equal(top_items, exact_items)
+    np.testing.assert_array_equal(top_scores, exact_scores)
+    model_items, model_top_scores = full_sort_top_k(model_scores, seen, 100)
+    np.testing.assert_allclose(top_scores, model_top_scores, rtol=1e-5, atol=1e-5)
+    assert (top_items == model_items).mean() > 0.99
