@@ -25,6 +25,7 @@ from openrec2.recommenders.visual_cml import VisualCML
 from openrec2.recommenders.visual_gmf import VisualGMF
 from openrec2.recommenders.visual_pmf import VisualPMF
 from openrec2.recommenders.wcml import WCML
+from openrec2.recommenders.wrmf import WRMF
 from openrec2.recommenders.youtube_rec import YouTubeRec
 
 __all__ = ["AMR", "BPR", "CDL", "CML", "ConcatVisualBPR", "ConvNCF", "DIEN", "DLRM", "GMF", "ItrMLP",
