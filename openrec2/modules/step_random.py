@@ -58,3 +58,20 @@ def step_dropout(inputs: tf.Tensor, rate: float) -> tf.Tensor:
     """
     keep = tf.cast(step_uniform(tf.shape(inputs), inputs.dtype) >= rate, inputs.dtype)
     return inputs * keep / (1.0 - rate)
+
+
+def step_uniform_ints(shape, maxval: int) -> tf.Tensor:
+    """Integers drawn uniformly from ``[0, maxval)`` that depend only on the graph seed,
+    the op and the step (see :func:`step_uniform`).
+
+    Args:
+        shape: Shape of the draw.
+        maxval: Exclusive upper bound (a positive int).
+
+    Returns:
+        An int64 tensor.
+    """
+    seed = _step_seed()
+    if seed is None:
+        return tf.random_uniform(shape, maxval=maxval, dtype=tf.int64)
+    return tf.random.stateless_uniform(shape, seed=seed, minval=0, maxval=maxval, dtype=tf.int64)

@@ -14,6 +14,7 @@ from openrec2.recommenders.matrix_factorization import MatrixFactorization
 from openrec2.recommenders.nbpr import NBPR
 from openrec2.recommenders.pmf import PMF
 from openrec2.recommenders.recommender import Recommender
+from openrec2.recommenders.rnn_rec import RNNRec
 from openrec2.recommenders.user_pmf import UserPMF
 from openrec2.recommenders.user_visual_pmf import UserVisualPMF
 from openrec2.recommenders.vbpr import VBPR
@@ -24,5 +25,5 @@ from openrec2.recommenders.visual_pmf import VisualPMF
 from openrec2.recommenders.wcml import WCML
 
 __all__ = ["AMR", "BPR", "CDL", "CML", "ConcatVisualBPR", "ConvNCF", "DIEN", "GMF", "ItrMLP", "KTUP",
-           "MatrixFactorization", "NBPR", "PMF", "Recommender", "UserPMF", "UserVisualPMF", "VBPR", "VisualBPR",
-           "VisualCML", "VisualGMF", "VisualPMF", "WCML"]
+           "MatrixFactorization", "NBPR", "PMF", "RNNRec", "Recommender", "UserPMF", "UserVisualPMF", "VBPR",
+           "VisualBPR", "VisualCML", "VisualGMF", "VisualPMF", "WCML"]

@@ -35,16 +35,18 @@ def model_scorer(model, sampler, perturbed: bool = False):
 
     Args:
         model: A recommender.
-        sampler: An evaluation sampler (full ranking scores every item; sampled and
-            labelled samplers score their rows).
+        sampler: An evaluation sampler (full ranking scores every item, from the user
+            ids or, for models without a user input, from the batch's other inputs;
+            sampled and labelled samplers score their rows).
         perturbed: Score under the model's held item-feature perturbation.
 
     Returns:
         ``score_fn(batch) -> scores`` for :func:`evaluate_with_scorer`.
     """
-    if sampler.sampled or getattr(sampler, 'labelled', False):
-        # Example rows may carry more than the model reads (a user id for a CTR model).
-        inputs = set(model.input_names(train=False))
+    inputs = set(model.input_names(train=False))
+    if sampler.sampled or getattr(sampler, 'labelled', False) or 'user_id' not in inputs:
+        # Example rows may carry more than the model reads (a user id for a CTR model); a
+        # model that ranks from a history (RNNRec) scores every item from the batch's history.
         return lambda batch: model.serve_in_chunks({key: value for key, value in batch.items() if key in inputs},
                                                    perturbed=perturbed)
     return lambda batch: model.serve_all_items(batch['user_id'], perturbed=perturbed)

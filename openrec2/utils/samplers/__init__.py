@@ -23,10 +23,14 @@ from openrec2.utils.samplers.sequence_examples import (
                                                        sequence_examples,
 )
 from openrec2.utils.samplers.sequence_sampler import SequenceSampler
+from openrec2.utils.samplers.sequence_targets import SequenceTargetSampler
+from openrec2.utils.samplers.temporal_evaluation_sampler import TemporalEvaluationSampler
+from openrec2.utils.samplers.temporal_sampler import TemporalSampler
 
 __all__ = ['CandidateEvaluationSampler', 'EvaluationSampler', 'ExplicitSampler', 'KGSampler',
            'LabelledEvaluationSampler', 'NPairwiseSampler', 'PairwiseSampler', 'PointwiseSampler',
            'RandomPairwiseSampler', 'RandomPointwiseSampler', 'Sampler', 'SequenceSampler',
-           'StratifiedPointwiseSampler', 'corrupt_tails', 'draw_fixed_negatives', 'labelled_sequence_examples',
+           'SequenceTargetSampler', 'StratifiedPointwiseSampler', 'TemporalEvaluationSampler', 'TemporalSampler',
+           'corrupt_tails', 'draw_fixed_negatives', 'labelled_sequence_examples',
            'labelled_sequence_sampler', 'ranking_sequence_sampler', 'sample_negatives', 'sampled_ranking_examples',
            'sequence_examples']

@@ -4,33 +4,23 @@ Interest Evolution Network for Click-Through Rate Prediction", AAAI 2019).
 Every training behaviour after a user's first is a positive target predicted from the
 behaviours before it; each positive comes with one sampled negative target and a
 negative-behaviour sequence (see :mod:`.sequence_examples`). The stream walks the
-positives epoch by epoch, each epoch in its own seeded random order.
+positives epoch by epoch, each epoch in its own seeded random order
+(:class:`~openrec2.utils.samplers.sequence_targets.SequenceTargetSampler`).
 """
 
 from __future__ import annotations
 
-import math
-from functools import lru_cache
-
 import numpy as np
 
-from openrec2.errors import DataError, DTypeError, UnknownOptionError, scoped
+from openrec2.errors import UnknownOptionError, scoped
 from openrec2.utils.samplers.negatives import check_negatives_exist
-from openrec2.utils.samplers.sampler import Batch, Sampler, shuffled_pass_rows
-from openrec2.utils.samplers.sequence_examples import check_positive_int, sequence_examples
+from openrec2.utils.samplers.sampler import Batch
+from openrec2.utils.samplers.sequence_examples import sequence_examples
+from openrec2.utils.samplers.sequence_targets import SequenceTargetSampler
 from openrec2.utils.sequences import BehaviourSequences
 
-#: Appended to ``[seed, epoch]`` so epoch orders never share a stream with a batch.
-_EPOCH_STREAM_TAG = 0x5E0
 
-
-@lru_cache(maxsize=4)
-def _epoch_order(seed: int, epoch: int, size: int) -> np.ndarray:
-    """The seeded random order of the training targets in one epoch."""
-    return np.random.default_rng([seed, epoch, _EPOCH_STREAM_TAG]).permutation(size)
-
-
-class SequenceSampler(Sampler):
+class SequenceSampler(SequenceTargetSampler):
     """Endless stream of labelled behaviour-sequence batches.
 
     A batch holds ``batch_size // 2`` positive targets (rows first) and as many negative
@@ -56,35 +46,18 @@ class SequenceSampler(Sampler):
 
     def __init__(self, sequences: BehaviourSequences, batch_size: int, max_seq_length: int = 50,
                  num_process: int = 1, seed: int = 100, prefetch: int = 8) -> None:
-        if not isinstance(sequences, BehaviourSequences):
-            raise DTypeError(scoped('SequenceSampler', (
-                f'sequences must be a BehaviourSequences, got {type(sequences).__name__}; build it with '
-                'openrec2.datasets.sequences.load_beauty_sequences() or sequences_from_split().')))
-        super().__init__(sequences.train, batch_size, num_process=num_process, seed=seed, prefetch=prefetch)
+        super().__init__(sequences, batch_size, max_seq_length, num_process=num_process, seed=seed,
+                         prefetch=prefetch)
         if self.batch_size % 2:
             raise UnknownOptionError(scoped(self.scope, (
                 f'batch_size must be even (one negative per positive), got {self.batch_size}.')))
-        self.max_seq_length = check_positive_int(max_seq_length, 'max_seq_length', self.scope)
-        self.sequences = sequences
-        self._users, self._positions = sequences.targets('train')
-        if self._users.size == 0:
-            raise DataError(scoped(self.scope, (
-                f'dataset {sequences.name!r} has no training target (no user has two training behaviours).')))
         check_negatives_exist(sequences.train, np.unique(self._users), self.scope)
 
     @property
-    def num_targets(self) -> int:
-        """Positive training targets in one epoch."""
-        return int(self._users.size)
-
-    @property
-    def batches_per_epoch(self) -> int:
-        """Batches that cover every positive target once."""
-        return max(1, math.ceil(self.num_targets / (self.batch_size // 2)))
+    def targets_per_batch(self) -> int:
+        """Positive targets in one batch (the other half of the rows are negatives)."""
+        return self.batch_size // 2
 
     def _make_batch(self, index: int, rng: np.random.Generator) -> Batch:
-        per_batch = self.batch_size // 2
-        chosen = shuffled_pass_rows(index * per_batch, per_batch, self.num_targets,
-                                    lambda epoch: _epoch_order(self.seed, epoch, self.num_targets))
-        return sequence_examples(self.sequences, self._users[chosen], self._positions[chosen],
-                                 self.max_seq_length, rng, self.sequences.train)
+        users, positions = self._batch_targets(index)
+        return sequence_examples(self.sequences, users, positions, self.max_seq_length, rng, self.sequences.train)
