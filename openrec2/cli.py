@@ -29,7 +29,7 @@ from openrec2.errors import OpenRecError  # noqa: E402
 from openrec2.trainer.console import metrics_table  # noqa: E402
 from openrec2.experiments.model_registry import MODELS, describe_defaults, get_model_spec  # noqa: E402
 
-_DATASETS_BY_KIND = {'knowledge_graph': KG_LOADERS, 'sequences': SEQUENCE_LOADERS}
+_DATASETS_BY_KIND = {'knowledge_graph': KG_LOADERS, 'sequences': SEQUENCE_LOADERS, 'next_item': SEQUENCE_LOADERS}
 
 
 def _model_name(value: str) -> str:
@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument('--model', required=True, type=_model_name, choices=sorted(MODELS), help='model to train')
     datasets = sorted(set(LOADERS) | set(KG_LOADERS) | set(SEQUENCE_LOADERS))
     train.add_argument('--dataset', required=True, choices=datasets,
-                       help="dataset ('synthetic' needs no files); KTUP needs ml-100k or ml-1m-kg, DIEN "
+                       help="dataset ('synthetic' needs no files); KTUP needs ml-100k or ml-1m-kg, DIEN and RNNRec "
                             "amazon-beauty or ml-100k; models of item features need ml-100k, citeulike-a or "
                             "amazon-beauty, of user features ml-100k (`list` says which)")
     train.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', dest='model_settings',
@@ -133,7 +133,9 @@ def _check_stop_metric(args: argparse.Namespace, spec) -> None:
         return
     ks = args.topk
     names = ['AUC', 'LogLoss'] + [f'{m}@{k}' for m in ('Hit', 'NDCG') for k in ks]
-    if spec.data != 'sequences':
+    if spec.data == 'next_item':
+        names = [f'{m}@{k}' for m in ('Hit', 'NDCG', 'Recall', 'MRR') for k in ks]
+    elif spec.data != 'sequences':
         names = [f'{m}@{k}' for m in ('Recall', 'NDCG', 'Precision', 'Hit', 'MRR') for k in ks] + ['AUC']
     if args.early_stop_metric not in names:
         raise UnknownOptionError(scoped('openrec2', f'--early-stop-metric {args.early_stop_metric!r} is not '

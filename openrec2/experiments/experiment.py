@@ -7,7 +7,7 @@ model:
 1. load the dataset the model's kind of data needs (:class:`ExperimentData`): an
    interaction split; with item features (VBPR, AMR); with a knowledge graph, 10% of
    whose triples are held out to test the KG part (KTUP); or leave-last-out behaviour
-   sequences (DIEN);
+   sequences (DIEN's CTR examples, RNNRec's chronological histories);
 2. train a model it is pretrained from first, when its spec says so (ConvNCF starts
    from an early-stopped BPR, as its paper does), and initialise it from that
    checkpoint;
@@ -19,7 +19,9 @@ model:
    splits.
 
 Ranking evaluations exclude the training items (and, for the test split, the
-validation items). A model whose final scores are the same for every item raises
+validation items); next-item models (RNNRec) rank every item after each user's
+history, whose items they exclude (:class:`~openrec2.utils.samplers.TemporalEvaluationSampler`).
+A model whose final scores are the same for every item raises
 :class:`~openrec2.errors.CollapsedScoresError` instead of returning metrics.
 """
 
@@ -45,6 +47,8 @@ KG_TEST_RATIO, KG_SPLIT_SEED = 0.1, 0
 #: Datasets with item / user features, for messages.
 FEATURE_DATASETS = {'item': {'ml-100k': 'genres', 'citeulike-a': 'tags', 'amazon-beauty': 'attributes'},
                     'user': {'ml-100k': 'age group, gender, occupation'}}
+#: Kinds of data held as leave-last-out behaviour sequences.
+SEQUENCE_KINDS = ('sequences', 'next_item')
 #: Sampled candidates per user of the ranking evaluations of sequence (CTR) models.
 SEQUENCE_CANDIDATES, SEQUENCE_RANKING_USERS = 99, 2000
 
@@ -222,7 +226,7 @@ def load_experiment_data(spec: ModelSpec, dataset: str, settings: ExperimentSett
     options = {key: value for key, value in (('split', settings.split), ('seed', settings.split_seed),
                                              ('data_home', settings.data_home)) if value is not None}
     scope = f'{_SCOPE} {spec.name}'
-    if spec.data == 'sequences':
+    if spec.data in SEQUENCE_KINDS:
         if settings.split is not None or settings.split_seed is not None:
             raise UnknownOptionError(scoped(scope, f'{spec.name} trains on leave-last-out behaviour sequences; '
                                                    '--split / --split-seed do not apply.'))
@@ -319,6 +323,9 @@ def training_samplers(spec: ModelSpec, data: ExperimentData, settings: Experimen
     if spec.data == 'sequences':
         sampler = samplers.SequenceSampler(data.sequences, settings.batch_size, model.max_seq_length, **common)
         return sampler, sampler.batches_per_epoch
+    if spec.data == 'next_item':
+        sampler = samplers.TemporalSampler(data.sequences, settings.batch_size, model.max_seq_len, **common)
+        return sampler, sampler.batches_per_epoch
     if spec.data == 'knowledge_graph':
         rec = samplers.PairwiseSampler(data.split.train, settings.batch_size, **common)
         kg = samplers.KGSampler(data.kg_train, settings.batch_size, **common)
@@ -349,8 +356,15 @@ def evaluation_plan(spec: ModelSpec, data: ExperimentData, settings: ExperimentS
     from openrec2.trainer.evaluations import Evaluation
     from openrec2.trainer.kg_evaluation import KGTailEvaluation
     from openrec2.utils.evaluators import AUC, MRR, NDCG, HitRatio, LogLoss, Precision, Recall
-    from openrec2.utils.samplers import EvaluationSampler, labelled_sequence_sampler, ranking_sequence_sampler
+    from openrec2.utils.samplers import (EvaluationSampler, TemporalEvaluationSampler, labelled_sequence_sampler,
+                                         ranking_sequence_sampler)
     ks = list(settings.topk)
+    if spec.data == 'next_item':
+        length = settings.model_settings.get('max_seq_len', spec.settings.get('max_seq_len', 50))
+        parts = ['validation', 'test'] if final else ['validation']
+        plan = {part: TemporalEvaluationSampler(data.sequences, length, part, settings.test_batch_size)
+                for part in parts if part == 'test' or data.sequences.has_validation.any()}
+        return plan, [HitRatio(ks), NDCG(ks), Recall(ks), MRR(ks)]
     if spec.data == 'sequences':
         length = settings.model_settings.get('max_seq_length', spec.settings.get('max_seq_length', 50))
         parts = ['validation', 'test'] if final else ['validation']

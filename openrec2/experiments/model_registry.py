@@ -19,7 +19,7 @@ from openrec2.errors import UnknownOptionError, scoped
 from openrec2.validation import check_choice
 
 #: Kinds of training data (see :mod:`openrec2.experiments.experiment`).
-DATA_KINDS = ('interactions', 'item_features', 'knowledge_graph', 'sequences')
+DATA_KINDS = ('interactions', 'item_features', 'knowledge_graph', 'sequences', 'next_item')
 #: Settings a spec's ``defaults`` may give, and the command-line options that set them.
 DEFAULTABLE = ('epochs', 'batch_size', 'lr', 'dim', 'l2_reg', 'eval_every', 'patience')
 #: Sides whose feature matrices a model may take.
@@ -51,8 +51,9 @@ class ModelSpec:
         model_class: Class name in :mod:`openrec2.recommenders` (imported when a model
             is built, so listing the registry needs no TensorFlow).
         data: One of :data:`DATA_KINDS`: plain interactions, interactions with item
-            features (VBPR, AMR), interactions with a knowledge graph (KTUP), or
-            behaviour sequences (DIEN).
+            features (VBPR, AMR), interactions with a knowledge graph (KTUP),
+            behaviour sequences for CTR (DIEN), or chronological histories for next-item
+            ranking (RNNRec).
         dim_setting: Constructor keyword of the embedding size (``--dim``).
         sampler: Training sampler class of ``'interactions'`` / ``'item_features'``
             models (in :mod:`openrec2.utils.samplers`); None: the model's own
@@ -185,6 +186,12 @@ def _register_seed_models() -> None:
         settings=dict(max_seq_length=20),
         description='Deep interest evolution network (Zhou et al., AAAI 2019), CTR on behaviour sequences; '
                     'AUC/LogLoss and HR/NDCG over 1+99 candidates'))
+    register_model(ModelSpec(
+        'RNNRec', 'RNNRec', data='next_item', dim_setting='dim_item_embed',
+        defaults=dict(epochs=20, batch_size=256, lr=1e-3, dim=64, eval_every=1, patience=3),
+        settings=dict(max_seq_len=20, num_units=64, softmax_samples=200, loss_positions='all'),
+        description='GRU next-item softmax over chronological histories (Hidasi et al., ICLR 2016); '
+                    'leave-last-out, full ranking of every item'))
 
 
 def _register_factorisation_zoo() -> None:

@@ -13,8 +13,10 @@ the loss is the cross-entropy of the full softmax, or of a sampled softmax
 earlier position of the history, as GRU4Rec predicts the next item at every step.
 
 ``use_history=False`` is the history-free variant: the same network whose history is
-cut to nothing (every length set to 0), so its state is the fixed initial state and
-its scores are the same learned item biases for everyone.
+cut to nothing (the network runs no step), so its state is the fixed initial state and
+its scores are the same learned item biases for everyone: a popularity model learned by
+the same softmax on the same targets (it predicts the target only, whatever
+``loss_positions`` says, as no earlier position exists for it).
 """
 
 from __future__ import annotations
@@ -105,11 +107,11 @@ class RNNRec(Recommender):
 
     # ------------------------------------------------------------------ softmax
     def _build_default_interactions(self, train: bool = True) -> None:
-        lengths = self._get_input('seq_len', train)
-        if not self._use_history:
-            lengths = tf.zeros_like(lengths)
+        items, lengths = self._output('item_vec', train), self._get_input('seq_len', train)
+        if not self._use_history:  # no step at all: the state stays the initial one
+            items, lengths = items[:, :0], tf.zeros_like(lengths)
         softmax = self._add_module('rnn_softmax', RNNSoftmax(
-            self._output('item_vec', train), self._max_item, lengths, self._num_units, cell_type=self._cell_type,
+            items, self._max_item, lengths, self._num_units, cell_type=self._cell_type,
             softmax_samples=self._softmax_samples, label=self._training_labels(lengths) if train else None,
             train=train, l2_reg=self._l2_reg, scope='rnn_softmax'), train=train)
         if not train:
@@ -119,7 +121,7 @@ class RNNRec(Recommender):
         """The next items the loss counts: ``[B]`` after the history, or ``[B, T]`` after
         every position (the history shifted by one, the target after its last item)."""
         label = self._get_input('label', True)
-        if self._loss_positions == 'last':
+        if self._loss_positions == 'last' or not self._use_history:
             return label
         history = self._get_input('seq_item_id', True)
         shifted = tf.concat([history[:, 1:], tf.zeros_like(history[:, :1])], axis=1)

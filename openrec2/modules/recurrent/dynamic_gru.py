@@ -49,6 +49,8 @@ def dynamic_gru(cell: GRUCell, inputs, lengths, attention=None,
     mask = tf.sequence_mask(lengths, steps, dtype=tf.float32)  # [B, T]
     if initial_state is None:
         initial_state = tf.zeros([tf.shape(inputs)[0], cell.state_size], dtype=tf.float32)
+    if inputs.shape[1] == 0:  # statically empty sequences: no step to run
+        return tf.zeros([tf.shape(inputs)[0], 0, cell.hidden_size]), cell.output_of(initial_state)
     # The input half of the gates for every step in one product, outside the loop.
     time_major = [tf.transpose(cell.project_inputs(inputs), [1, 0, 2]), tf.transpose(mask)[:, :, None]]
     if attention is not None:
