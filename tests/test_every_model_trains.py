@@ -66,6 +66,7 @@ CASES = {
     'KTUP': (kg_data, dict(dim=16, lr=0.01, model_settings=dict(train_rec_step=1, train_kg_step=1))),
     'DIEN': (sequence_data, dict(dim=8, model_settings=dict(max_seq_length=6, mlp_hidden_size=[16],
                                                             attention_mlp_size=[8]))),
+    'RNNRec': (sequence_data, dict(dim=8, model_settings=dict(max_seq_len=5, num_units=8, softmax_samples=10))),
     'GMF': (interaction_data, {}), 'NBPR': (interaction_data, {}), 'CML': (interaction_data, {}),
     'WCML': (interaction_data, {}), 'ItrMLP': (interaction_data, dict(dim=8, model_settings=dict(identity_steps=20))),
     'VisualPMF': (featured, dict(dim=8)), 'VisualGMF': (featured, dict(dim=8)), 'VisualBPR': (featured, dict(dim=8)),

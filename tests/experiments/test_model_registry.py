@@ -6,21 +6,24 @@ from openrec2.errors import SettingError, UnknownOptionError
 from openrec2.experiments.model_registry import MODELS, ModelSpec, get_model_spec, register_model
 from openrec2.experiments.model_settings import constructor_parameters
 import openrec2.recommenders as recommenders
-from openrec2.recommenders import AMR, BPR, DIEN, KTUP, PMF, VBPR, ConvNCF
+from openrec2.recommenders import AMR, BPR, DIEN, KTUP, PMF, VBPR, ConvNCF, RNNRec
 
 SEVEN = {'BPR': BPR, 'PMF': PMF, 'VBPR': VBPR, 'AMR': AMR, 'ConvNCF': ConvNCF, 'KTUP': KTUP, 'DIEN': DIEN}
 #: The legacy OpenRec zoo (openrec.legacy.recommenders) besides BPR and PMF.
 ZOO = ['GMF', 'NBPR', 'CML', 'WCML', 'ItrMLP', 'VisualPMF', 'VisualGMF', 'VisualBPR', 'ConcatVisualBPR',
        'VisualCML', 'UserPMF', 'UserVisualPMF', 'CDL']
+#: Models added to the zoo since (next-item recommenders on chronological histories).
+SEQUENTIAL = {'RNNRec': RNNRec}
 
 
 def test_every_builtin_model_is_registered_with_its_class_and_data():
-    assert set(SEVEN) | set(ZOO) == set(MODELS)
-    for name, model_class in {**SEVEN, **{name: getattr(recommenders, name) for name in ZOO}}.items():
+    assert set(SEVEN) | set(ZOO) | set(SEQUENTIAL) == set(MODELS)
+    for name, model_class in {**SEVEN, **SEQUENTIAL, **{name: getattr(recommenders, name) for name in ZOO}}.items():
         spec = get_model_spec(name.lower())
         assert spec.recommender_class() is model_class
         assert spec.dim_setting in constructor_parameters(model_class)
     assert get_model_spec('KTUP').data == 'knowledge_graph' and get_model_spec('DIEN').data == 'sequences'
+    assert get_model_spec('RNNRec').data == 'next_item'
     assert get_model_spec('AMR').data == 'item_features' and get_model_spec('ConvNCF').pretrain == 'BPR'
     assert get_model_spec('AMR').features == {'item': 'item_features'} and get_model_spec('AMR').attacked
     assert get_model_spec('CDL').features == {'item': 'item_f'} and get_model_spec('ItrMLP').pretrain == 'PMF'

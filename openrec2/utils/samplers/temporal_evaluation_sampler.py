@@ -19,23 +19,26 @@ and :class:`~openrec2.ModelTrainer` evaluate it with ``model.serve``.
 
 from __future__ import annotations
 
-import math
-from typing import Any, Union
+from typing import Union
 
 import numpy as np
 
 from openrec2.errors import DataError, scoped
-from openrec2.utils.dataset import Dataset
-from openrec2.utils.item_lists import ItemLists
+from openrec2.utils.dataset import Dataset, ImplicitDataset, make_interactions
 from openrec2.utils.ragged import ragged_positions
+from openrec2.utils.samplers.evaluation import EvaluationSampler
 from openrec2.utils.samplers.sampler import Batch
 from openrec2.utils.samplers.temporal_sampler import as_sequences, history_batch
 from openrec2.utils.sequences import BehaviourSequences
 from openrec2.validation import check_bool, check_choice, check_int
 
 
-class TemporalEvaluationSampler:
+class TemporalEvaluationSampler(EvaluationSampler):
     """Users, histories and targets of one leave-last-out part, for full ranking.
+
+    A full-ranking :class:`~openrec2.utils.samplers.EvaluationSampler` whose test items
+    are the targets and whose excluded items are the histories; its batches add each
+    user's history to the user ids.
 
     Args:
         dataset: :class:`BehaviourSequences`, or a :class:`~openrec2.utils.Dataset`
@@ -43,75 +46,48 @@ class TemporalEvaluationSampler:
         max_seq_len: History length fed to the model.
         part: ``'test'`` or ``'validation'``.
         batch_size: Users per batch.
-        exclude_history: Remove the user's earlier items from the ranking.
+        exclude_history: Remove the user's earlier items from the ranking (a user whose
+            target is among them, a repeat, is then not evaluated).
 
     Raises:
         SettingError: A bad ``part`` or size.
         DataError: The part has no target (e.g. validation targets were not held out).
     """
 
-    sampled = False
-
     def __init__(self, dataset: Union[BehaviourSequences, Dataset], max_seq_len: int = 50, part: str = 'test',
                  batch_size: int = 1024, exclude_history: bool = True) -> None:
-        self.scope = 'TemporalEvaluationSampler'
-        self.part = check_choice(part, 'part', self.scope, ('validation', 'test'))
-        self.max_seq_len = check_int(max_seq_len, 'max_seq_len', self.scope)
-        self.batch_size = check_int(batch_size, 'batch_size', self.scope)
-        self.exclude_history = check_bool(exclude_history, 'exclude_history', self.scope)
+        scope = 'TemporalEvaluationSampler'
+        self.part = check_choice(part, 'part', scope, ('validation', 'test'))
+        self.max_seq_len = check_int(max_seq_len, 'max_seq_len', scope)
+        self.exclude_history = check_bool(exclude_history, 'exclude_history', scope)
         self.sequences = as_sequences(dataset, num_held_out=1)
-        users, self._positions = self.sequences.targets(part)
+        users, positions = self.sequences.targets(part)
         if users.size == 0:
-            raise DataError(scoped(self.scope, f'dataset {self.sequences.name!r} has no {part} target; load it '
-                                               'with validation=True (or hold out two items) for validation.'))
-        self.users = users.astype(np.int32)
-        self.name = part
-        self.max_user, self.max_item = self.sequences.max_user, self.sequences.max_item
-        targets = self.sequences.items_at(users, self._positions)
-        self.test_items = ItemLists.from_pairs(users, targets, self.max_user, num_items=self.max_item,
-                                               name='test_items')
-        self.excluded_items = self._history_items(users) if self.exclude_history else \
-            ItemLists.empty(self.max_user, self.max_item, name='excluded_items')
-        self.positive_items = self.test_items.difference(self.excluded_items)
-
-    def _history_items(self, users: np.ndarray) -> ItemLists:
-        """Every item each user had before its target."""
-        owners, offsets = ragged_positions(self._positions)
-        items = self.sequences.items_at(users[owners], offsets)
-        return ItemLists.from_pairs(users[owners], items, self.max_user, num_items=self.max_item,
-                                    name='excluded_items')
-
-    @property
-    def num_batches(self) -> int:
-        """Batches in one pass."""
-        return math.ceil(self.users.size / self.batch_size)
-
-    def __len__(self) -> int:
-        return self.num_batches
+            raise DataError(scoped(scope, f'dataset {self.sequences.name!r} has no {part} target; load it with '
+                                          'validation=True (or hold out two items) for validation.'))
+        sizes = (self.sequences.max_user, self.sequences.max_item)
+        targets = ImplicitDataset(make_interactions(users, self.sequences.items_at(users, positions)), *sizes,
+                                  name=f'{self.sequences.name}/{part}')
+        owners, offsets = ragged_positions(positions)  # every position before each target
+        history = ImplicitDataset(make_interactions(users[owners], self.sequences.items_at(users[owners], offsets)),
+                                  *sizes, name=f'{self.sequences.name}/{part} history')
+        super().__init__(targets, batch_size, [history] if self.exclude_history else [])
+        self.scope = scope
+        self._position_of = np.zeros(self.max_user, dtype=np.int64)
+        self._position_of[users] = positions
 
     def batch(self, index: int) -> Batch:
         """Batch number ``index`` of a pass (``0 <= index < num_batches``).
 
+        Returns:
+            ``{'user_id', 'seq_item_id', 'seq_len'}`` (see
+            :mod:`openrec2.utils.samplers.temporal_sampler`).
+
         Raises:
             IndexError: ``index`` is out of range.
         """
-        if not 0 <= index < self.num_batches:
-            raise IndexError(f'{self.scope}: batch {index} out of range [0, {self.num_batches}).')
-        rows = slice(index * self.batch_size, (index + 1) * self.batch_size)
-        return history_batch(self.sequences, self.users[rows], self._positions[rows], self.max_seq_len)
-
-    def __iter__(self):
-        for index in range(self.num_batches):
-            yield self.batch(index)
-
-    def close(self) -> None:
-        """Nothing to stop (no worker threads); kept for the sampler interface."""
-
-    def __enter__(self) -> 'TemporalEvaluationSampler':
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.close()
+        users = super().batch(index)['user_id']
+        return history_batch(self.sequences, users, self._position_of[users], self.max_seq_len)
 
     def __repr__(self) -> str:
         return (f'TemporalEvaluationSampler(dataset={self.sequences.name!r}, part={self.part!r}, '
