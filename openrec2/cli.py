@@ -53,8 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
                                             'popularity baseline. Options left out take the model\'s defaults.')
     train.add_argument('--model', required=True, type=_model_name, choices=sorted(MODELS), help='model to train')
     train.add_argument('--dataset', required=True, choices=_ALL_DATASETS,
-                       help="dataset ('synthetic' needs no files); KTUP needs ml-100k or ml-1m-kg, DIEN "
-                            "amazon-beauty or ml-100k, DLRM ml-100k (its CTR examples) or synthetic; models of item features need ml-100k, citeulike-a or "
+                       help="dataset ('synthetic' needs no files); KTUP needs ml-100k or ml-1m-kg, DIEN, RNNRec "
+                            "and the YouTube models amazon-beauty or ml-100k, DLRM ml-100k (its CTR examples) or "
+                            "synthetic; models of item features need ml-100k, citeulike-a or "
                             "amazon-beauty, of user features ml-100k (`list` says which)")
     train.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', dest='model_settings',
                        help='a model setting (repeatable), e.g. --set eps=0.5 --set cnn_channels=1,32,32,32,32; '

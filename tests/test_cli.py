@@ -188,6 +188,15 @@ def test_dien_trains_on_ml100k_sequences():
     assert 'LogLoss' not in popular  # popularity counts are not probabilities
 
 
+@requires_data
+def test_rnn_rec_trains_on_ml100k_histories_next_to_most_popular():
+    result, text = _run(['--model', 'RNNRec', '--dataset', 'ml-100k', '--epochs', '1', '--batch-size', '1024',
+                         '--lr', '0.01', '--early-stop', '0', '--set', 'max_seq_len=5', '--set', 'num_units=32'])
+    assert 'MostPopular' in text and 'Hit@10' in text
+    test, popular = result['test'], result['popularity']['test']
+    assert test['Hit@10'] > popular['Hit@10'] and test['NDCG@10'] > popular['NDCG@10']
+
+
 def test_datasets_a_model_cannot_use_are_rejected(capsys):
     assert main(['train', '--model', 'KTUP', '--dataset', 'synthetic']) == 2
     assert "unknown dataset 'synthetic'; valid names: ['ml-100k', 'ml-1m-kg']" in capsys.readouterr().err

@@ -79,6 +79,7 @@ CASES = {
     'DIEN': (sequence_data, dict(dim=8, model_settings=dict(max_seq_length=6, mlp_hidden_size=[16],
                                                             attention_mlp_size=[8]))),
     'DLRM': (ctr_data, dict(dim=8, model_settings=dict(ln_top=[16]))),
+    'RNNRec': (sequence_data, dict(dim=8, model_settings=dict(max_seq_len=5, num_units=8, softmax_samples=10))),
     'GMF': (interaction_data, {}), 'NBPR': (interaction_data, {}), 'CML': (interaction_data, {}),
     'WCML': (interaction_data, {}), 'UCML': (interaction_data, {}),
     'ItrMLP': (interaction_data, dict(dim=8, model_settings=dict(identity_steps=20))),

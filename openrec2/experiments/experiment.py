@@ -7,7 +7,7 @@ model:
 1. load the dataset the model's kind of data needs (:class:`ExperimentData`): an
    interaction split; with item features (VBPR, AMR); with a knowledge graph, 10% of
    whose triples are held out to test the KG part (KTUP); or leave-last-out behaviour
-   sequences (DIEN's CTR examples; the YouTube models' next items, ranked over all items);
+   sequences (DIEN's CTR examples; RNNRec's and the YouTube models' next items, ranked over all items);
 2. train a model it is pretrained from first, when its spec says so (ConvNCF starts
    from an early-stopped BPR, as its paper does), and initialise it from that
    checkpoint;
@@ -20,8 +20,9 @@ model:
    labelled CTR feature examples).
 
 Ranking evaluations exclude the training items (and, for the test split, the
-validation items). CTR models on labelled feature examples (DLRM) are scored by the AUC
-and LogLoss of their probabilities. A model whose final scores are the same for every item raises
+validation items); next-item models (RNNRec, the YouTube models) rank every item after each
+user's history, whose items they exclude. CTR models on labelled feature examples (DLRM) are
+scored by the AUC and LogLoss of their probabilities. A model whose final scores are the same for every item raises
 :class:`~openrec2.errors.CollapsedScoresError` instead of returning metrics.
 """
 
@@ -49,6 +50,10 @@ FEATURE_DATASETS = {'item': {'ml-100k': 'genres', 'citeulike-a': 'tags', 'amazon
                     'user': {'ml-100k': 'age group, gender, occupation'}}
 #: Kinds of data whose evaluations are labelled (AUC / LogLoss; early stopping on AUC).
 LABELLED_KINDS = ('sequences', 'ctr')
+#: Kinds of data held as leave-last-out behaviour sequences.
+SEQUENCE_KINDS = ('sequences', 'next_item')
+#: Evaluation sampler of each next-item training sampler (both in openrec2.utils.samplers).
+NEXT_ITEM_EVALUATION = {'TemporalSampler': 'TemporalEvaluationSampler', 'YouTubeSampler': 'YouTubeEvaluationSampler'}
 #: Sampled candidates per user of the ranking evaluations of sequence (CTR) models.
 SEQUENCE_CANDIDATES, SEQUENCE_RANKING_USERS = 99, 2000
 
@@ -234,7 +239,7 @@ def load_experiment_data(spec: ModelSpec, dataset: str, settings: ExperimentSett
     options = {key: value for key, value in (('split', settings.split), ('seed', settings.split_seed),
                                              ('data_home', settings.data_home)) if value is not None}
     scope = f'{_SCOPE} {spec.name}'
-    if spec.data in ('sequences', 'next_item'):
+    if spec.data in SEQUENCE_KINDS:
         if settings.split is not None or settings.split_seed is not None:
             raise UnknownOptionError(scoped(scope, f'{spec.name} trains on leave-last-out behaviour sequences; '
                                                    '--split / --split-seed do not apply.'))
@@ -342,7 +347,7 @@ def training_samplers(spec: ModelSpec, data: ExperimentData, settings: Experimen
         sampler = samplers.SequenceSampler(data.sequences, settings.batch_size, model.max_seq_length, **common)
         return sampler, sampler.batches_per_epoch
     if spec.data == 'next_item':
-        sampler = samplers.YouTubeSampler(data.sequences, settings.batch_size, model.max_seq_len, **common)
+        sampler = getattr(samplers, spec.sampler)(data.sequences, settings.batch_size, model.max_seq_len, **common)
         return sampler, sampler.batches_per_epoch
     if spec.data == 'knowledge_graph':
         rec = samplers.PairwiseSampler(data.split.train, settings.batch_size, **common)
@@ -374,8 +379,9 @@ def evaluation_plan(spec: ModelSpec, data: ExperimentData, settings: ExperimentS
     from openrec2.trainer.evaluations import Evaluation
     from openrec2.trainer.kg_evaluation import KGTailEvaluation
     from openrec2.utils.evaluators import AUC, MRR, NDCG, HitRatio, LogLoss, Precision, Recall
-    from openrec2.utils.samplers import (EvaluationSampler, YouTubeEvaluationSampler, labelled_ctr_sampler,
-                                         labelled_sequence_sampler, ranking_sequence_sampler)
+    import openrec2.utils.samplers as samplers
+    from openrec2.utils.samplers import (EvaluationSampler, labelled_ctr_sampler, labelled_sequence_sampler,
+                                         ranking_sequence_sampler)
     ks = list(settings.topk)
     ranking = [Recall(ks), NDCG(ks), Precision(ks), HitRatio(ks), MRR(ks), AUC()]
     parts = ['validation', 'test'] if final else ['validation']
@@ -384,7 +390,9 @@ def evaluation_plan(spec: ModelSpec, data: ExperimentData, settings: ExperimentS
                                  [AUC(), LogLoss()]) for part in parts}, []
     if spec.data == 'next_item':
         length = settings.model_settings.get('max_seq_len', spec.settings['max_seq_len'])
-        return {part: YouTubeEvaluationSampler(data.sequences, part, length, settings.test_batch_size)
+        evaluation_sampler = getattr(samplers, NEXT_ITEM_EVALUATION[spec.sampler])
+        return {part: evaluation_sampler(data.sequences, max_seq_len=length, part=part,
+                                         batch_size=settings.test_batch_size)
                 for part in parts if part == 'test' or data.sequences.has_validation.any()}, ranking
     if spec.data == 'sequences':
         length = settings.model_settings.get('max_seq_length', spec.settings.get('max_seq_length', 50))

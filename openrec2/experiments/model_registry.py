@@ -52,12 +52,12 @@ class ModelSpec:
             is built, so listing the registry needs no TensorFlow).
         data: One of :data:`DATA_KINDS`: plain interactions, interactions with item
             features (VBPR, AMR), interactions with a knowledge graph (KTUP),
-            behaviour sequences as CTR examples (DIEN), behaviour sequences as next-item
-            targets ranked over all items (``'next_item'``: the YouTube models), or labelled
-            CTR feature examples (``'ctr'``: DLRM).
+            behaviour sequences as CTR examples (DIEN), chronological histories as next-item
+            targets ranked over all items (``'next_item'``: RNNRec and the YouTube models),
+            or labelled CTR feature examples (``'ctr'``: DLRM).
         dim_setting: Constructor keyword of the embedding size (``--dim``).
-        sampler: Training sampler class of ``'interactions'`` / ``'item_features'``
-            models (in :mod:`openrec2.utils.samplers`); None: the model's own
+        sampler: Training sampler class of ``'interactions'`` / ``'item_features'`` /
+            ``'next_item'`` models (in :mod:`openrec2.utils.samplers`); None: the model's own
             ``training_sampler`` (with its ``training_sampler_options()``).
         defaults: Defaults of :data:`DEFAULTABLE` for this model (options override them).
         settings: Constructor keywords the command line passes unless ``--set`` changes
@@ -195,6 +195,12 @@ def _register_seed_models() -> None:
         description='Deep learning recommendation model (Naumov et al., 2019): bottom MLP, one embedding per '
                     'categorical feature, pairwise dots, top MLP; AUC/LogLoss next to a logistic regression on '
                     'the same features'))
+    register_model(ModelSpec(
+        'RNNRec', 'RNNRec', data='next_item', dim_setting='dim_item_embed', sampler='TemporalSampler',
+        defaults=dict(epochs=20, batch_size=256, lr=1e-3, dim=64, eval_every=1, patience=3),
+        settings=dict(max_seq_len=20, num_units=64, softmax_samples=200, loss_positions='all'),
+        description='GRU next-item softmax over chronological histories (Hidasi et al., ICLR 2016); '
+                    'leave-last-out, full ranking of every item'))
 
 
 def _register_factorisation_zoo() -> None:
@@ -263,7 +269,7 @@ def _register_content_zoo() -> None:
 
 
 def _register_next_item_models() -> None:
-    common = dict(data='next_item', dim_setting='dim_item_embed', settings=dict(max_seq_len=20),
+    common = dict(data='next_item', dim_setting='dim_item_embed', sampler='YouTubeSampler', settings=dict(max_seq_len=20),
                   defaults=dict(epochs=20, batch_size=256, lr=1e-3, dim=64, eval_every=1, patience=3))
     register_model(ModelSpec(
         'VanillaYouTubeRec', 'VanillaYouTubeRec', **common,

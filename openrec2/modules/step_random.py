@@ -60,18 +60,18 @@ def step_dropout(inputs: tf.Tensor, rate: float) -> tf.Tensor:
     return inputs * keep / (1.0 - rate)
 
 
-def step_uniform_ids(count: int, maxval: int) -> tf.Tensor:
-    """``count`` ids drawn uniformly (with replacement) from ``[0, maxval)``, as :func:`step_uniform`
-    noise: they depend only on the graph seed, the op and the step.
+def step_uniform_ints(shape, maxval: int) -> tf.Tensor:
+    """Integers drawn uniformly from ``[0, maxval)`` that depend only on the graph seed,
+    the op and the step (see :func:`step_uniform`).
 
     Args:
-        count: Number of ids.
-        maxval: Exclusive upper bound of the ids.
+        shape: Shape of the draw.
+        maxval: Exclusive upper bound (a positive int).
 
     Returns:
-        int64 ``[count]`` ids.
+        An int64 tensor.
     """
     seed = _step_seed()
     if seed is None:
-        return tf.random.uniform([count], maxval=maxval, dtype=tf.int64)
-    return tf.random.stateless_uniform([count], seed=seed, minval=0, maxval=maxval, dtype=tf.int64)
+        return tf.random_uniform(shape, maxval=maxval, dtype=tf.int64)
+    return tf.random.stateless_uniform(shape, seed=seed, minval=0, maxval=maxval, dtype=tf.int64)

@@ -16,6 +16,7 @@ from openrec2.recommenders.nbpr import NBPR
 from openrec2.recommenders.pmf import PMF
 from openrec2.recommenders.recommender import Recommender
 from openrec2.recommenders.ucml import UCML
+from openrec2.recommenders.rnn_rec import RNNRec
 from openrec2.recommenders.user_pmf import UserPMF
 from openrec2.recommenders.user_visual_pmf import UserVisualPMF
 from openrec2.recommenders.vanilla_youtube_rec import VanillaYouTubeRec
@@ -29,6 +30,6 @@ from openrec2.recommenders.wrmf import WRMF
 from openrec2.recommenders.youtube_rec import YouTubeRec
 
 __all__ = ["AMR", "BPR", "CDL", "CML", "ConcatVisualBPR", "ConvNCF", "DIEN", "DLRM", "GMF", "ItrMLP",
-           "KTUP", "MatrixFactorization", "NBPR", "PMF", "Recommender", "UCML", "UserPMF", "UserVisualPMF",
-           "VBPR", "VanillaYouTubeRec", "VisualBPR", "VisualCML", "VisualGMF", "VisualPMF", "WCML", "WRMF",
-           "YouTubeRec"]
+           "KTUP", "MatrixFactorization", "NBPR", "PMF", "RNNRec", "Recommender", "UCML", "UserPMF",
+           "UserVisualPMF", "VBPR", "VanillaYouTubeRec", "VisualBPR", "VisualCML", "VisualGMF", "VisualPMF",
+           "WCML", "WRMF", "YouTubeRec"]

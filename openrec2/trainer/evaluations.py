@@ -48,7 +48,8 @@ def model_scorer(model, sampler, perturbed: bool = False):
     inputs = set(model.input_names(train=False))
 
     def score(batch):
-        if not (sampler.sampled or getattr(sampler, 'labelled', False)) and set(batch) == {'user_id'}:
+        if (not (sampler.sampled or getattr(sampler, 'labelled', False)) and set(batch) == {'user_id'}
+                and 'user_id' in inputs):
             return model.serve_all_items(batch['user_id'], perturbed=perturbed)
         return model.serve_in_chunks({key: value for key, value in batch.items() if key in inputs},
                                      perturbed=perturbed)

@@ -6,7 +6,9 @@ interactions ordered by time, the last one the test target, the second-last the
 validation target, the rest the training sequence. The sequence samplers and example
 builders of :mod:`openrec2.utils.samplers` read it; the dataset loaders of
 :mod:`openrec2.datasets.sequences` build it (``load_beauty_sequences``,
-``sequences_from_split``).
+``sequences_from_split``), and :func:`leave_last_out` builds it from any one
+:class:`~openrec2.utils.Dataset` with timestamps. :func:`chronological_sequences` is the
+plain per-user time ordering, for samplers that need histories without a split.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from typing import Optional
 import numpy as np
 
 from openrec2.errors import DataError, scoped
-from openrec2.utils.dataset import ImplicitDataset
+from openrec2.utils.dataset import Dataset, ImplicitDataset, make_interactions
 from openrec2.utils.ragged import ragged_positions
-from openrec2.validation import check_choice
+from openrec2.validation import check_choice, check_int
 
 PARTS = ('train', 'validation', 'test')
 #: Item id written into the padded tail of a history (masked by its length).
@@ -150,3 +152,80 @@ class BehaviourSequences:
         real = offsets < length[:, None]
         gathered = self.items[np.where(real, start[:, None] + offsets, 0)]
         return np.where(real, gathered, PADDING_ITEM), length
+
+
+def chronological_sequences(dataset: Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every user's positive interactions of ``dataset`` in time order.
+
+    Rows are ordered by (user, timestamp); rows with equal timestamps keep their order
+    in the dataset.
+
+    Args:
+        dataset: A :class:`~openrec2.utils.Dataset` with a ``timestamp`` field
+            (positives only are kept: rows with ``label > 0`` when it has labels).
+
+    Returns:
+        ``(indptr, items, rows)``: int64 ``[max_user + 1]`` row pointers, so that user
+        ``u``'s items oldest first are ``items[indptr[u]:indptr[u + 1]]``; the int64
+        item ids; and the dataset row of every entry of ``items``.
+
+    Raises:
+        DataError: ``dataset`` is not a Dataset or has no ``timestamp`` field.
+    """
+    scope = 'chronological_sequences'
+    if not isinstance(dataset, Dataset):
+        raise DataError(scoped(scope, f'needs an openrec2.utils.Dataset, got {type(dataset).__name__}.'))
+    data = dataset.data
+    if 'timestamp' not in (data.dtype.names or ()):
+        raise DataError(scoped(scope, f'dataset {dataset.name!r} has no timestamp field; build it with '
+                                      'make_interactions(users, items, timestamp=...).'))
+    rows = np.arange(len(data), dtype=np.int64)
+    if 'label' in data.dtype.names:
+        rows = rows[data['label'] > 0]
+    users = data['user_id'][rows].astype(np.int64)
+    rows = rows[np.lexsort((rows, data['timestamp'][rows], users))]
+    indptr = np.zeros(dataset.max_user + 1, dtype=np.int64)
+    np.cumsum(np.bincount(users, minlength=dataset.max_user), out=indptr[1:])
+    return indptr, data['item_id'][rows].astype(np.int64), rows
+
+
+def leave_last_out(dataset: Dataset, num_held_out: int = 2, name: Optional[str] = None) -> BehaviourSequences:
+    """Time-ordered sequences of one dataset, the last interactions held out.
+
+    Each user's last interaction is its test target and the one before its validation
+    target (``num_held_out=2``); ``1`` holds out the test target only, ``0`` nothing
+    (every interaction is a training behaviour). A target needs at least one earlier
+    interaction: users with two interactions get a test target but no validation
+    target, users with one keep it for training.
+
+    Args:
+        dataset: A :class:`~openrec2.utils.Dataset` with timestamps.
+        num_held_out: 0, 1 or 2 held-out interactions per user.
+        name: Name of the sequences (default the dataset's).
+
+    Returns:
+        The :class:`BehaviourSequences` (``train`` holds the training rows with all
+        their fields; ``known`` every interaction).
+
+    Raises:
+        DataError: No timestamp field.
+        SettingError: ``num_held_out`` not 0, 1 or 2.
+    """
+    num_held_out = check_int(num_held_out, 'num_held_out', 'leave_last_out', minimum=0, maximum=2)
+    indptr, items, rows = chronological_sequences(dataset)
+    lengths = np.diff(indptr)
+    has_test = (lengths >= 2) & (num_held_out >= 1)
+    has_validation = (lengths >= 3) & (num_held_out >= 2)
+    num_train = lengths - has_test - has_validation
+    users, positions = ragged_positions(lengths)
+    training = positions < num_train[users]
+    name = name or dataset.name
+    train = ImplicitDataset(dataset.data[rows[training]], dataset.max_user, dataset.max_item, name=f'{name}/train')
+    known = ImplicitDataset(make_interactions(users, items), dataset.max_user, dataset.max_item, name=f'{name}/all')
+    held = {0: 'nothing held out', 1: 'the last interaction of each user is its test target',
+            2: 'the last interaction of each user is its test target, the one before its validation target'}
+    return BehaviourSequences(
+        name=name, max_user=dataset.max_user, max_item=dataset.max_item, indptr=indptr, items=items,
+        num_train=num_train.astype(np.int64), has_validation=has_validation, has_test=has_test, train=train,
+        known=known, item_features=None, item_feature_names=None,
+        protocol=f'behaviour sequences in time order (ties in dataset order); {held[num_held_out]}')

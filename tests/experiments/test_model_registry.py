@@ -13,7 +13,7 @@ SEVEN = {'BPR': BPR, 'PMF': PMF, 'VBPR': VBPR, 'AMR': AMR, 'ConvNCF': ConvNCF, '
 ZOO = ['GMF', 'NBPR', 'CML', 'WCML', 'UCML', 'ItrMLP', 'VisualPMF', 'VisualGMF', 'VisualBPR', 'ConcatVisualBPR',
        'VisualCML', 'UserPMF', 'UserVisualPMF', 'CDL']
 #: Models added after the legacy zoo, from OpenRec 0.2 / tf2 and the papers (checked by name).
-LATER = ['DLRM', 'VanillaYouTubeRec', 'YouTubeRec', 'WRMF']
+LATER = ['DLRM', 'VanillaYouTubeRec', 'YouTubeRec', 'WRMF', 'RNNRec']
 
 
 def test_every_builtin_model_is_registered_with_its_class_and_data():
@@ -24,6 +24,7 @@ def test_every_builtin_model_is_registered_with_its_class_and_data():
         assert spec.dim_setting in constructor_parameters(model_class)
     assert get_model_spec('KTUP').data == 'knowledge_graph' and get_model_spec('DIEN').data == 'sequences'
     assert get_model_spec('DLRM').data == 'ctr'
+    assert get_model_spec('RNNRec').data == 'next_item'
     assert get_model_spec('AMR').data == 'item_features' and get_model_spec('ConvNCF').pretrain == 'BPR'
     assert get_model_spec('AMR').features == {'item': 'item_features'} and get_model_spec('AMR').attacked
     assert get_model_spec('CDL').features == {'item': 'item_f'} and get_model_spec('ItrMLP').pretrain == 'PMF'

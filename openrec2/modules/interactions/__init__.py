@@ -18,6 +18,7 @@ from openrec2.modules.interactions.pointwise_ge_mlp_ce import PointwiseGeMLPCE
 from openrec2.modules.interactions.pointwise_mlp_ce import PointwiseMLPCE
 from openrec2.modules.interactions.pointwise_mse import PointwiseMSE
 from openrec2.modules.interactions.rank_weights import warp_rank_weights
+from openrec2.modules.interactions.rnn_softmax import RNN_CELL_TYPES, RNNSoftmax
 from openrec2.modules.interactions.sampled_negatives_interaction import SampledNegativesInteraction
 from openrec2.modules.interactions.score_pairwise_log import ScorePairwiseLog
 from openrec2.modules.interactions.second_order_interaction import SecondOrderFeatureInteraction, pair_indices
@@ -29,7 +30,7 @@ from openrec2.modules.interactions.tup import DEFAULT_PAIRS_PER_CHUNK, TUP
 __all__ = ["CTRHead", "DEFAULT_BLOCK_PAIRS", "DEFAULT_PAIRS_PER_CHUNK", "FullMatrixWeightedMSE",
            "Interaction", "MLPSoftmax", "NSEuDist", "NsLog", "OuterProductCNN", "PairwiseEuDist",
            "PairwiseHinge", "PairwiseInteraction", "PairwiseLog", "PointwiseGeCE", "PointwiseGeMLPCE",
-           "PointwiseMLPCE", "PointwiseMSE", "SampledNegativesInteraction", "ScorePairwiseLog",
-           "SecondOrderFeatureInteraction", "TUP", "TransHMargin", "all_item_distance_scores",
-           "all_item_scores", "map_row_blocks", "pair_distance_scores", "pair_indices", "pair_scores",
-           "tower_sizes", "warp_rank_weights"]
+           "PointwiseMLPCE", "PointwiseMSE", "RNNSoftmax", "RNN_CELL_TYPES", "SampledNegativesInteraction",
+           "ScorePairwiseLog", "SecondOrderFeatureInteraction", "TUP", "TransHMargin",
+           "all_item_distance_scores", "all_item_scores", "map_row_blocks", "pair_distance_scores",
+           "pair_indices", "pair_scores", "tower_sizes", "warp_rank_weights"]

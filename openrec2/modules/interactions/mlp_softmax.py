@@ -21,7 +21,7 @@ from openrec2.errors import MissingInputError, scoped
 from openrec2.modules.checks import require_dims, require_rate, require_tensor
 from openrec2.modules.extractions import MultiLayerFC
 from openrec2.modules.interactions.interaction import Interaction
-from openrec2.modules.step_random import step_uniform_ids
+from openrec2.modules.step_random import step_uniform_ints
 from openrec2.validation import check_int
 
 
@@ -106,7 +106,7 @@ class MLPSoftmax(Interaction):
         their expected counts, ``n / max_item`` for every class under uniform sampling."""
         count = self._softmax_samples
         expected = count / self._max_item
-        sampled = step_uniform_ids(count, self._max_item)
+        sampled = step_uniform_ints([count], self._max_item)
         true_expected = tf.fill(tf.shape(labels[:, None]), tf.constant(expected, tf.float32))
         return sampled, true_expected, tf.fill([count], tf.constant(expected, tf.float32))
 

@@ -57,6 +57,15 @@ class GRUCell:
                 self.state_bias = tf.get_variable('state_bias', [3 * self.hidden_size],
                                                   initializer=tf.zeros_initializer())
 
+    @property
+    def state_size(self) -> int:
+        """Width of the carried state (the GRU carries its output ``h`` alone)."""
+        return self.hidden_size
+
+    def output_of(self, state: tf.Tensor) -> tf.Tensor:
+        """The output of a carried state: the state itself for a GRU."""
+        return state
+
     def project_inputs(self, inputs: tf.Tensor) -> tf.Tensor:
         """The input part of all three gates, ``x W + b``: ``[..., input_size]`` to
         ``[..., 3 * hidden_size]``. It does not depend on the state, so a whole sequence

@@ -30,11 +30,15 @@ from openrec2.utils.samplers.vbpr_evaluation_sampler import VBPREvaluationSample
 from openrec2.utils.samplers.vbpr_pairwise_sampler import VBPRPairwiseSampler
 from openrec2.utils.samplers.youtube_evaluation_sampler import YouTubeEvaluationSampler
 from openrec2.utils.samplers.youtube_sampler import YouTubeSampler, next_item_examples
+from openrec2.utils.samplers.sequence_targets import SequenceTargetSampler
+from openrec2.utils.samplers.temporal_evaluation_sampler import TemporalEvaluationSampler
+from openrec2.utils.samplers.temporal_sampler import TemporalSampler
 
 __all__ = ['CTRSampler', 'CandidateEvaluationSampler', 'EvaluationSampler', 'ExplicitSampler', 'KGSampler',
            'LabelledEvaluationSampler', 'NPairwiseSampler', 'PairwiseSampler', 'PointwiseSampler',
            'PositiveCellSampler', 'RandomPairwiseSampler', 'RandomPointwiseSampler', 'Sampler',
-           'SequenceSampler', 'StratifiedPointwiseSampler', 'VBPREvaluationSampler', 'VBPRPairwiseSampler',
+           'SequenceSampler', 'SequenceTargetSampler', 'StratifiedPointwiseSampler',
+           'TemporalEvaluationSampler', 'TemporalSampler', 'VBPREvaluationSampler', 'VBPRPairwiseSampler',
            'YouTubeEvaluationSampler', 'YouTubeSampler', 'corrupt_tails', 'draw_fixed_negatives',
            'labelled_ctr_sampler', 'labelled_sequence_examples', 'labelled_sequence_sampler',
            'next_item_examples', 'ranking_sequence_sampler', 'sample_negatives', 'sampled_ranking_examples',
