@@ -1,0 +1,44 @@
+"""Small built-in models for the serving tests, and what their exports should return."""
+
+import numpy as np
+
+from openrec2.experiments.experiment import ExperimentSettings, model_keywords
+from openrec2.experiments.model_registry import get_model_spec
+
+from model_cases import CASES, without_pretraining
+
+
+def small_model(name):
+    """``(model, experiment data)`` of the registered model ``name`` on its small planted case
+    (random initial values: the scores differ between items, which is what exports are compared on)."""
+    make_data, options = CASES[name]
+    spec, data = get_model_spec(name), make_data()
+    settings = ExperimentSettings(**{'epochs': 2, 'batch_size': 64, 'lr': 0.01, **options,
+                                     'verbose': False}).resolved(spec)
+    keywords = model_keywords(spec, data, settings)
+    keywords.update(without_pretraining(spec, data, settings) if spec.pretrain else {})
+    return spec.recommender_class()(**keywords), data
+
+
+def expected_top_k(scores, k, seen=None):
+    """Top-``k`` item ids and scores of ``[B, N]`` scores, best first (ties: lower id first, as
+    ``tf.nn.top_k``), with the ``seen`` ``[B, N]`` mask scored ``-inf``."""
+    if seen is not None:
+        scores = np.where(seen, -np.inf, scores)
+    order = np.argsort(-scores, axis=1, kind='stable')[:, :k]
+    return order, np.take_along_axis(scores, order, axis=1)
+
+
+def seen_mask(dataset, users, num_items):
+    """``[len(users), num_items]`` bool: the items each user has in ``dataset``."""
+    items = np.arange(num_items)
+    return dataset.contains(np.repeat(users, num_items), np.tile(items, len(users))).reshape(len(users), num_items)
+
+
+def sequence_batch(model, rows=12, seed=0):
+    """A random serving batch of a sequence (CTR) model."""
+    rng = np.random.default_rng(seed)
+    length = model.max_seq_length
+    return {'item_id': rng.integers(0, model.max_item, rows).astype(np.int32),
+            'item_seq': rng.integers(0, model.max_item, (rows, length)).astype(np.int32),
+            'item_seq_len': rng.integers(1, length + 1, rows).astype(np.int32)}
