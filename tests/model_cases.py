@@ -7,7 +7,8 @@ from openrec2.datasets import make_planted_implicit
 from openrec2.datasets.data_split import build_data_split
 from openrec2.datasets.knowledge_graph import KnowledgeGraph
 from openrec2.datasets.sequences import sequences_from_split
-from openrec2.experiments.experiment import ExperimentData
+from openrec2.experiments.experiment import ExperimentData, ExperimentSettings, model_keywords
+from openrec2.experiments.model_registry import get_model_spec
 from openrec2.utils.dataset import make_interactions
 
 
@@ -73,3 +74,17 @@ def without_pretraining(spec, data, settings):
     rng = np.random.default_rng(0)
     return {f'pretrained_{side}_embeddings': rng.normal(0, 0.1, (rows, settings.dim)).astype(np.float32)
             for side, rows in (('user', data.split.max_user), ('item', data.split.max_item))}
+
+
+def small_model(name, **overrides):
+    """``(model, experiment data)`` of the registered model ``name`` on its small planted case
+    (random initial values: the scores differ between items, which is what exports are compared on);
+    ``overrides`` replace constructor keywords."""
+    make_data, options = CASES[name]
+    spec, data = get_model_spec(name), make_data()
+    settings = ExperimentSettings(**{'epochs': 2, 'batch_size': 64, 'lr': 0.01, **options,
+                                     'verbose': False}).resolved(spec)
+    keywords = model_keywords(spec, data, settings)
+    keywords.update(without_pretraining(spec, data, settings) if spec.pretrain else {})
+    keywords.update(overrides)
+    return spec.recommender_class()(**keywords), data

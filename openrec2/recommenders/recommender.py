@@ -763,6 +763,21 @@ class Recommender:
         output = self._serving_output(inputs)
         return {name: self._get_input(name, train=False) for name in inputs}, output
 
+    def embedding_tensors(self) -> Dict[str, Tuple[tf.Tensor, Optional[str]]]:
+        """Named tables of the serving graph that :meth:`export_embeddings` writes beside the variables.
+
+        The hook models override (matrix factorisation: ``user_factors``,
+        ``item_factors``, ``item_bias``; content models also ``projected_item_features``).
+        Each value is ``(tensor, id input)``: with an id input (``'user_id'``) the tensor
+        holds the rows of the ids fed and is computed for every id in chunks; with None
+        it needs no input (every item's row at once). Only tensors built during graph
+        construction can be named (the graph is finalised).
+
+        Returns:
+            ``{name: (tensor, id input or None)}``; none here.
+        """
+        return {}
+
     def export_saved_model(self, path: str, top_k: int = 100, exclude=None, version: Optional[int] = None,
                            metadata: Optional[dict] = None) -> str:
         """Write the serving graph as a SavedModel for TensorFlow Serving (``path/<version>``).
@@ -811,6 +826,16 @@ class Recommender:
     def default_objective(self) -> str:
         """The objective ``train`` runs when none is named: ``'default'``, else the first."""
         return DEFAULT_OBJECTIVE if DEFAULT_OBJECTIVE in self._objectives else next(iter(self._objectives))
+
+    def learning_rates(self) -> Dict[str, Optional[float]]:
+        """``{objective: learning rate}`` of the objectives' optimisers (None where the rate is
+        a tensor rather than a number, e.g. an optimiser passed in with a schedule)."""
+        rates = {}
+        for name, settings in self._objectives.items():
+            optimizer = settings["optimizer"]
+            value = getattr(optimizer, "_lr", getattr(optimizer, "_learning_rate", None))
+            rates[name] = float(value) if isinstance(value, (int, float)) else None
+        return rates
 
     def input_names(self, train: bool = True) -> List[str]:
         """Names of the inputs of the training (or serving) graph."""

@@ -9,6 +9,7 @@ any :class:`~openrec2.recommenders.Recommender` from its declared serving graph
 package imports no recommender.
 """
 
+from openrec2.serving.embeddings import export_embeddings, load_embeddings, read_embedding_attributes
 from openrec2.serving.saved_model import (
     DEFAULT,
     RECOMMEND,
@@ -20,5 +21,6 @@ from openrec2.serving.saved_model import (
 )
 from openrec2.serving.serving_graph import serving_subgraph, serving_variables
 
-__all__ = ['DEFAULT', 'RECOMMEND', 'RECOMMEND_K', 'SCORE', 'default_signatures', 'export_saved_model',
-           'read_export_metadata', 'serving_subgraph', 'serving_variables']
+__all__ = ['DEFAULT', 'RECOMMEND', 'RECOMMEND_K', 'SCORE', 'default_signatures', 'export_embeddings',
+           'export_saved_model', 'load_embeddings', 'read_embedding_attributes', 'read_export_metadata',
+           'serving_subgraph', 'serving_variables']

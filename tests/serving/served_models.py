@@ -1,23 +1,6 @@
-"""Small built-in models for the serving tests, and what their exports should return."""
+"""What the exports of the serving tests should return: top-K of served scores, seen-item masks, CTR batches."""
 
 import numpy as np
-
-from openrec2.experiments.experiment import ExperimentSettings, model_keywords
-from openrec2.experiments.model_registry import get_model_spec
-
-from model_cases import CASES, without_pretraining
-
-
-def small_model(name):
-    """``(model, experiment data)`` of the registered model ``name`` on its small planted case
-    (random initial values: the scores differ between items, which is what exports are compared on)."""
-    make_data, options = CASES[name]
-    spec, data = get_model_spec(name), make_data()
-    settings = ExperimentSettings(**{'epochs': 2, 'batch_size': 64, 'lr': 0.01, **options,
-                                     'verbose': False}).resolved(spec)
-    keywords = model_keywords(spec, data, settings)
-    keywords.update(without_pretraining(spec, data, settings) if spec.pretrain else {})
-    return spec.recommender_class()(**keywords), data
 
 
 def expected_top_k(scores, k, seen=None):

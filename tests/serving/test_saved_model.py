@@ -15,8 +15,8 @@ from openrec2.errors import ExportError, SettingError
 from openrec2.recommenders import BPR
 from openrec2.serving import RECOMMEND, RECOMMEND_K, SCORE, default_signatures, read_export_metadata
 
-from model_cases import CASES, planted
-from served_models import expected_top_k, seen_mask, sequence_batch, small_model
+from model_cases import CASES, planted, small_model
+from served_models import expected_top_k, seen_mask, sequence_batch
 
 K = 5
 
