@@ -41,11 +41,7 @@ def serving_subgraph(model, outputs: Sequence[tf.Tensor]) -> tf.GraphDef:
             stack.extend(t.op for t in op.inputs)
             stack.extend(op.control_inputs)
     graph_def = model.graph.as_graph_def()
-    part = tf.GraphDef()
-    part.versions.CopyFrom(graph_def.versions)
-    part.library.CopyFrom(graph_def.library)
-    part.node.extend(node for node in graph_def.node if node.name in needed)
-    return part
+    return _with_nodes(graph_def, [node for node in graph_def.node if node.name in needed])
 
 
 def serving_variables(model, graph_def: tf.GraphDef) -> "OrderedDict[str, np.ndarray]":
@@ -89,8 +85,13 @@ def serving_placeholders(graph_def: tf.GraphDef) -> Dict[str, Tuple[bool, str]]:
 def without_variables(graph_def: tf.GraphDef) -> tf.GraphDef:
     """A copy of ``graph_def`` without its variable ops (an import maps their outputs to new
     variables through ``input_map``)."""
-    kept = tf.GraphDef()
-    kept.versions.CopyFrom(graph_def.versions)
-    kept.library.CopyFrom(graph_def.library)
-    kept.node.extend(node for node in graph_def.node if node.op not in VARIABLE_OPS)
-    return kept
+    return _with_nodes(graph_def, [node for node in graph_def.node if node.op not in VARIABLE_OPS])
+
+
+def _with_nodes(graph_def: tf.GraphDef, nodes) -> tf.GraphDef:
+    """A ``GraphDef`` of ``nodes`` with ``graph_def``'s version and function library."""
+    part = tf.GraphDef()
+    part.versions.CopyFrom(graph_def.versions)
+    part.library.CopyFrom(graph_def.library)
+    part.node.extend(nodes)
+    return part

@@ -81,6 +81,11 @@ class ModelTrainer:
     ``save_dir`` exactly as if it had never stopped (see
     :mod:`openrec2.trainer.run_state`).
 
+    TensorBoard: with a ``save_dir`` (or a ``tensorboard`` folder) the run writes event
+    files: the loss and learning rate of each objective and the examples per second at
+    every log point, every metric of every split at every evaluation, and the model's
+    graph (:mod:`openrec2.trainer.tensorboard`; the ``tensorboard`` package is not needed).
+
     Divergence: a loss that is NaN, infinite or beyond ``divergence_factor`` times its
     objective's first loss (:mod:`openrec2.trainer.divergence`), or a parameter that is
     not finite at a checkpoint or an evaluation, stops the run with

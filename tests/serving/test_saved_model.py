@@ -141,3 +141,42 @@ def test_default_signature_names():
         'score_head_relation_tail': ('head', 'relation', 'tail')}
     assert default_signatures([('item_id', 'item_seq', 'item_seq_len')]) == {
         'score': ('item_id', 'item_seq', 'item_seq_len')}
+
+
+@pytest.mark.slow
+def test_ml100k_from_the_command_line_to_a_served_export_with_titles(tmp_path):
+    """The checker's path on real data: train with the CLI, export, serve in a fresh process, recommend."""
+    import io
+
+    from openrec2.cli import main
+    from openrec2.experiments.run_folder import rebuild_run, read_metrics
+
+    run_dir, out = str(tmp_path / 'run'), str(tmp_path / 'serving')
+    assert main(['train', '--model', 'BPR', '--dataset', 'ml-100k', '--epochs', '20', '--quiet', '--no-progress',
+                 '--run-dir', run_dir], out=io.StringIO()) == 0
+    metrics = read_metrics(run_dir)
+    assert metrics['results']['test']['NDCG@10'] > 1.3 * metrics['baseline']['test']['NDCG@10']
+    assert main(['export', run_dir, '--out', out, '--top-k', '10'], out=io.StringIO()) == 0
+    users = np.arange(0, 943, 37, dtype=np.int32)
+    items = np.arange(0, 1682, 67, dtype=np.int32)[:len(users)]
+    users = users[:len(items)]
+    with rebuild_run(run_dir) as run:
+        scores = run.model.serve({'user_id': users})
+        pairs = run.model.serve({'user_id': users, 'item_id': items})
+        seen = seen_mask(run.data.split.train, users, run.model.max_item)
+        titles = run.data.split.metadata['item_titles']
+    np.save(tmp_path / 'users.npy', users)
+    np.save(tmp_path / 'items.npy', items)
+    (tmp_path / 'load.py').write_text(FRESH_PROCESS)
+    env = {key: value for key, value in os.environ.items() if key != 'PYTHONPATH'}
+    subprocess.run([sys.executable, str(tmp_path / 'load.py'), os.path.join(out, '1'), str(tmp_path / 'users.npy'),
+                    str(tmp_path / 'items.npy'), str(tmp_path / 'out.npz')], check=True, env=env, timeout=300)
+    got = np.load(tmp_path / 'out.npz')
+    ids, values = expected_top_k(scores, 10, seen)
+    np.testing.assert_array_equal(got['ids'], ids)
+    np.testing.assert_array_equal(got['scores'], values)
+    np.testing.assert_array_equal(got['pairs'], pairs)
+    printed = io.StringIO()
+    assert main(['recommend', run_dir, '--user', str(int(users[1]) + 1), '--k', '10'], out=printed) == 0
+    lines = printed.getvalue().strip().splitlines()[1:]
+    assert len(lines) == 10 and lines[0].endswith(titles[ids[1][0]])
