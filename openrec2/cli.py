@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m openrec2``.
 
     Returns:
-        The parser (sub-commands ``train`` and ``list``).
+        The parser (sub-commands ``train``, ``evaluate``, ``recommend``, ``export``, ``compare``, ``list``).
     """
     parser = argparse.ArgumentParser(prog='python -m openrec2', description='Train and evaluate recommenders.')
     commands = parser.add_subparsers(dest='command', required=True,

@@ -20,7 +20,7 @@ from openrec2.trainer.history import TrainingHistory
 from openrec2.trainer.tensorboard import read_scalars
 
 TRAIN = ['train', '--model', 'BPR', '--dataset', 'synthetic', '--epochs', '4', '--eval-every', '2', '--dim', '8',
-         '--lr', '0.02', '--batch-size', '256', '--quiet', '--progress', '--no-progress']
+         '--lr', '0.02', '--batch-size', '256', '--quiet', '--no-progress']
 
 
 def run(argv):
@@ -32,7 +32,7 @@ def run(argv):
 @pytest.fixture(scope='module')
 def run_dir(tmp_path_factory):
     folder = str(tmp_path_factory.mktemp('runs') / 'bpr')
-    run(TRAIN[:-2] + ['--run-dir', folder])
+    run(TRAIN + ['--run-dir', folder])
     return folder
 
 
