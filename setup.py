@@ -21,6 +21,8 @@ setup(
     extras_require={
         "test": ["pytest", "nbclient", "nbformat", "ipykernel", "matplotlib"],
         "notebooks": ["nbclient", "nbformat", "ipykernel", "matplotlib", "jupyter_client"],
+        # The learning-curve PNG of run folders (openrec2/experiments/learning_curves.py); optional.
+        "plots": ["matplotlib"],
     },
     entry_points={"console_scripts": ["openrec2=openrec2.cli:main"]},
 )

@@ -10,6 +10,15 @@ followed by the run time and seconds per epoch. Model settings are given as ``--
 constructor. Test ranking excludes the training and validation items; validation
 ranking excludes the training items.
 
+With ``--run-dir DIR`` the run folder keeps the resolved settings, the history (JSON
+and CSV), checkpoints, the trained model, the final metrics, TensorBoard events and a
+PNG of the learning curves (with matplotlib); see :mod:`openrec2.experiments.run_folder`.
+On such a folder, ``evaluate DIR`` evaluates the trained model again on its split,
+``recommend DIR --user 42 --k 10`` prints a user's top items (with titles where the
+dataset has them), ``export DIR --out OUT`` writes a SavedModel for TensorFlow Serving
+(and ``--embeddings FILE`` an HDF5 file of the factors), and ``compare DIR1 DIR2 ...``
+prints the runs' metrics side by side.
+
 ``list`` prints the models (with what they train on and the settings ``--set`` takes)
 and the datasets. Models come from :mod:`openrec2.experiments.model_registry`
 (``register_model`` adds one); datasets from :mod:`openrec2.datasets.registry`.
@@ -18,6 +27,7 @@ and the datasets. Models come from :mod:`openrec2.experiments.model_registry`
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from typing import Optional, Sequence, TextIO
@@ -43,11 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m openrec2``.
 
     Returns:
-        The parser (sub-commands ``train`` and ``list``).
+        The parser (sub-commands ``train``, ``evaluate``, ``recommend``, ``export``, ``compare``, ``list``).
     """
     parser = argparse.ArgumentParser(prog='python -m openrec2', description='Train and evaluate recommenders.')
-    commands = parser.add_subparsers(dest='command', required=True, metavar='{train,list}')
+    commands = parser.add_subparsers(dest='command', required=True,
+                                     metavar='{train,evaluate,recommend,export,compare,list}')
     commands.add_parser('list', help='list the models, their settings and the datasets')
+    _add_run_commands(commands)
     train = commands.add_parser('train', help='train a model on a dataset and print its metrics',
                                 description='Train a model, then print validation/test metrics next to the '
                                             'popularity baseline. Options left out take the model\'s defaults.')
@@ -82,13 +94,39 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument('--test-batch-size', type=int, default=1024, help='users per evaluation batch')
     train.add_argument('--num-workers', type=int, default=1, help='sampler worker threads (default 1)')
     train.add_argument('--run-dir', '--save-dir', dest='save_dir', metavar='DIR',
-                       help='folder of the run: checkpoints with their run state (default: none kept)')
+                       help='folder of the run: settings, history (JSON, CSV), checkpoints with their run state, the '
+                            'trained model, metrics, TensorBoard events, learning curves (default: none kept)')
     train.add_argument('--resume', action='store_true',
                        help='continue the run of --run-dir exactly where it stopped (after a crash or a kill)')
     train.add_argument('--progress', action=argparse.BooleanOptionalAction, default=None,
                        help='force or hide the progress bar (default: shown on a terminal)')
     train.add_argument('--quiet', action='store_true', help='print only the final table')
     return parser
+
+
+def _add_run_commands(commands) -> None:
+    """The sub-commands that read a run folder: evaluate, recommend, export, compare."""
+    evaluate = commands.add_parser('evaluate', help='evaluate the trained model of a run folder again on its split')
+    evaluate.add_argument('run_dir', metavar='RUN_DIR', help='folder written by train --run-dir')
+    recommend = commands.add_parser('recommend', help="print a user's top items from a run folder's model")
+    recommend.add_argument('run_dir', metavar='RUN_DIR', help='folder written by train --run-dir')
+    recommend.add_argument('--user', type=int, required=True,
+                           help="the user's id in the dataset's files (MovieLens: u.data's user id)")
+    recommend.add_argument('--index', action='store_true', help='--user is the 0-based index of the model instead')
+    recommend.add_argument('--k', type=int, default=10, help='items to print (default 10)')
+    recommend.add_argument('--include-seen', action='store_true', help="rank the user's training items too")
+    export = commands.add_parser('export', help="write a run folder's model as a SavedModel (TensorFlow Serving)")
+    export.add_argument('run_dir', metavar='RUN_DIR', help='folder written by train --run-dir')
+    export.add_argument('--out', required=True, metavar='DIR',
+                        help='base folder of the versions (DIR/<version>/saved_model.pb)')
+    export.add_argument('--top-k', type=int, default=100, help='items per user of the recommend signature')
+    export.add_argument('--version', type=int, help='version number (default: the next free one in --out)')
+    export.add_argument('--embeddings', metavar='FILE', help='also write the factors and biases to this HDF5 file')
+    for command in (evaluate, recommend, export):
+        command.add_argument('--data-home', help='data home (default: the run\'s, then $OPENREC2_DATA)')
+    compare = commands.add_parser('compare', help='print the metrics of run folders side by side')
+    compare.add_argument('run_dirs', nargs='+', metavar='RUN_DIR', help='folders written by train --run-dir')
+    compare.add_argument('--split', default='test', help='split to compare (default test)')
 
 
 def experiment_settings(args: argparse.Namespace):
@@ -163,7 +201,12 @@ def run_train(args: argparse.Namespace, out: TextIO) -> dict:
     _check_stop_metric(args, spec)
     settings = experiment_settings(args)
     result = run_experiment(spec.name, args.dataset, settings, log_stream=out)
-    print_report(result, out)
+    report = io.StringIO()
+    print_report(result, report)
+    out.write(report.getvalue())
+    if settings.save_dir:
+        from openrec2.experiments.run_folder import write_report
+        write_report(settings.save_dir, report.getvalue())
     return {'validation': result.results.get('validation'), 'test': result.results['test'],
             'popularity': result.baseline, 'history': result.history, 'seconds': result.seconds, 'result': result}
 
@@ -215,6 +258,83 @@ def print_report(result, out: TextIO) -> None:
           f'training, {result.final_eval_seconds:.2f} s for the final evaluation', file=out)
 
 
+def run_evaluate(args: argparse.Namespace, out: TextIO) -> dict:
+    """Evaluate a run folder's trained model again and print the table.
+
+    Returns:
+        ``{split: MetricResults}``.
+    """
+    from openrec2.experiments.run_folder import rebuild_run
+    from openrec2.experiments.saved_runs import evaluate_run
+    with rebuild_run(args.run_dir, args.data_home) as run:
+        results = evaluate_run(run)
+    splits = [name for name in results if name != 'kg']
+    keys = [key for key in results[splits[-1]] if '/' not in key]
+    print(f'{run.spec.name} on {run.dataset} ({args.run_dir}), evaluated again', file=out)
+    print(metrics_table([(f'{name} {run.spec.name}', results[name]) for name in splits], keys,
+                        label='split / model'), file=out)
+    return results
+
+
+def run_recommend(args: argparse.Namespace, out: TextIO) -> list:
+    """Print one user's top items from a run folder's model.
+
+    Returns:
+        The items (dicts of :func:`~openrec2.experiments.saved_runs.recommend_items`).
+    """
+    from openrec2.experiments.run_folder import rebuild_run
+    from openrec2.experiments.saved_runs import recommend_items, user_index
+    from openrec2.validation import check_int
+    check_int(args.k, '--k', 'openrec2')
+    with rebuild_run(args.run_dir, args.data_home) as run:
+        index = user_index(run, args.user, original=not args.index)
+        items = recommend_items(run, index, args.k, include_seen=args.include_seen)
+    seen = 'training items included' if args.include_seen else 'training items left out'
+    print(f'top {len(items)} items of user {args.user} (index {index}) by {run.spec.name} on {run.dataset} '
+          f'({seen}):', file=out)
+    for item in items:
+        title = f'  {item["title"]}' if item['title'] is not None else ''
+        print(f'{item["rank"]:>3}. item {item["item_id"]:<6} score {item["score"]:.4f}{title}', file=out)
+    return items
+
+
+def run_export(args: argparse.Namespace, out: TextIO) -> str:
+    """Export a run folder's model as a SavedModel (and optionally its embeddings to HDF5).
+
+    Returns:
+        The SavedModel version folder written.
+    """
+    import json
+    from openrec2.experiments.run_folder import rebuild_run
+    with rebuild_run(args.run_dir, args.data_home) as run:
+        facts = dict(dataset=run.dataset, run_dir=os.path.abspath(args.run_dir),
+                     settings=json.loads(json.dumps(run.settings.model_settings, default=str)))
+        exclude = run.data.split.train if run.data.split is not None else None
+        folder = run.model.export_saved_model(args.out, top_k=args.top_k, exclude=exclude, version=args.version,
+                                              metadata=facts)
+        if args.embeddings:
+            run.model.export_embeddings(args.embeddings, metadata=facts)
+        signatures = list(run.model.export_signatures())
+    print(f'SavedModel of {run.spec.name} written to {folder} (signatures: {", ".join(signatures)}'
+          f'{", recommend_k" if "recommend" in signatures else ""}, serving_default)', file=out)
+    if args.embeddings:
+        print(f'embeddings written to {args.embeddings}', file=out)
+    return folder
+
+
+def run_compare(args: argparse.Namespace, out: TextIO) -> list:
+    """Print the metrics of several run folders side by side.
+
+    Returns:
+        The table rows.
+    """
+    from openrec2.experiments.saved_runs import compare_rows
+    rows, keys = compare_rows(args.run_dirs, args.split)
+    print(f'{args.split} metrics', file=out)
+    print(metrics_table(rows, keys, label='model (run folder)'), file=out)
+    return rows
+
+
 def _list(out: TextIO) -> None:
     from openrec2.experiments.experiment import FEATURE_DATASETS, owned_settings
     from openrec2.experiments.model_settings import settable_names
@@ -258,7 +378,8 @@ def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None) -> 
         _list(out)
         return 0
     try:
-        run_train(args, out)
+        {'train': run_train, 'evaluate': run_evaluate, 'recommend': run_recommend, 'export': run_export,
+         'compare': run_compare}[args.command](args, out)
     except OpenRecError as error:
         print(f'error: {error}', file=sys.stderr)
         return 2

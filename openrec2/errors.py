@@ -77,6 +77,10 @@ class CheckpointError(OpenRecError, RuntimeError):
     """A checkpoint cannot be written or read."""
 
 
+class ExportError(OpenRecError, RuntimeError):
+    """A model cannot be exported (SavedModel or HDF5), or an export cannot be read back."""
+
+
 def scoped(scope: str, message: str) -> str:
     """Prefix an error message with the scope that raised it.
 

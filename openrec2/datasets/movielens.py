@@ -33,11 +33,11 @@ _N_GENRES = 19
 AGE_GROUPS = (0, 18, 25, 35, 45, 50, 56)
 
 
-def _read_ml100k_genres(data_home, item_id_map: np.ndarray) -> tuple[np.ndarray, list]:
-    """Genre flags of ``u.item`` aligned with the remapped item ids, and genre names."""
+def _read_ml100k_genres(data_home, item_id_map: np.ndarray) -> tuple[np.ndarray, list, list]:
+    """Genre flags of ``u.item`` aligned with the remapped item ids, genre names, and the titles."""
     loader = 'load_ml100k'
     item_path = dataset_file(ML100K_FOLDER, 'u.item', data_home, loader)
-    flags_by_item = {}
+    flags_by_item, title_by_item = {}, {}
     for number, line in enumerate(read_lines(item_path, loader), start=1):
         if not line.strip():
             continue
@@ -46,6 +46,7 @@ def _read_ml100k_genres(data_home, item_id_map: np.ndarray) -> tuple[np.ndarray,
             if len(fields) < 5 + _N_GENRES:
                 raise ValueError(line)
             flags_by_item[int(fields[0])] = [int(f) for f in fields[-_N_GENRES:]]
+            title_by_item[int(fields[0])] = fields[1]
         except ValueError:
             raise DataError(scoped(loader, (
                 f'{item_path}: line {number} is malformed: {line[:80]!r}; expected '
@@ -64,7 +65,7 @@ def _read_ml100k_genres(data_home, item_id_map: np.ndarray) -> tuple[np.ndarray,
                 names[int(index)] = name
     if any(n is None for n in names):
         raise DataError(scoped(loader, f'{genre_path} must name {_N_GENRES} genres as "name|index" lines.'))
-    return features, names
+    return features, names, [title_by_item[int(i)] for i in item_id_map]
 
 
 def _read_ml100k_users(data_home, user_id_map: np.ndarray) -> tuple[np.ndarray, list]:
@@ -117,7 +118,8 @@ def load_ml100k(split: str = 'random', ratios: Sequence[float] = (0.8, 0.1, 0.1)
     Returns:
         A :class:`DataSplit` with ``item_features`` = the 19 genre flags of ``u.item``
         and ``user_features`` = one-hot age group (7, MovieLens 1M's groups), gender
-        (2) and occupation (21) of ``u.user``.
+        (2) and occupation (21) of ``u.user``; ``metadata['item_titles']`` holds the
+        title of every item (``u.item``), by remapped id.
 
     Raises:
         DataFileNotFoundError: ``u.data``, ``u.item``, ``u.genre``, ``u.user`` or
@@ -135,13 +137,14 @@ def load_ml100k(split: str = 'random', ratios: Sequence[float] = (0.8, 0.1, 0.1)
     users, user_id_map = remap_ids(table[:, 0])
     items, item_id_map = remap_ids(table[:, 1])
     data = make_interactions(users, items, label=table[:, 2], timestamp=table[:, 3])
-    features, names = _read_ml100k_genres(data_home, item_id_map)
+    features, names, titles = _read_ml100k_genres(data_home, item_id_map)
     user_features, user_names = _read_ml100k_users(data_home, user_id_map)
     split_name = 'ml-100k'
     result = build_data_split(split_name, data, len(user_id_map), len(item_id_map), split, ratios, seed,
                               validation, item_features=features, item_feature_names=names,
                               user_features=user_features, user_feature_names=user_names,
                               user_id_map=user_id_map, item_id_map=item_id_map)
+    result.metadata['item_titles'] = titles
     if min_rating is not None:
         result.protocol += f'; only ratings >= {min_rating} kept, ids remapped over them'
     return result

@@ -4,7 +4,9 @@ line and the benchmarks run them.
 :mod:`.model_registry` says what each model trains on and its defaults,
 :mod:`.model_settings` turns ``--set key=value`` text into constructor arguments checked
 against the model, and :mod:`.experiment` runs one experiment (data, pretraining,
-training through :class:`openrec2.ModelTrainer`, evaluation, baseline). This layer sits
+training through :class:`openrec2.ModelTrainer`, evaluation, baseline); :mod:`.run_folder`
+writes a run's folder and rebuilds its model, :mod:`.saved_runs` evaluates, recommends
+from and compares finished runs, :mod:`.learning_curves` draws their PNG. This layer sits
 above the recommenders and the trainer: it names models and drives both.
 """
 
@@ -16,6 +18,8 @@ from openrec2.experiments.experiment import (
                                              run_experiment,
 )
 from openrec2.experiments.model_registry import MODELS, ModelSpec, get_model_spec, register_model
+from openrec2.experiments.run_folder import RebuiltRun, read_metrics, rebuild_run
 
-__all__ = ['ExperimentData', 'ExperimentResult', 'ExperimentSettings', 'MODELS', 'ModelSpec', 'get_model_spec',
-           'load_experiment_data', 'register_model', 'run_experiment']
+__all__ = ['ExperimentData', 'ExperimentResult', 'ExperimentSettings', 'MODELS', 'ModelSpec', 'RebuiltRun',
+           'get_model_spec', 'load_experiment_data', 'read_metrics', 'rebuild_run', 'register_model',
+           'run_experiment']

@@ -38,6 +38,7 @@ import numpy as np
 
 from openrec2.errors import CollapsedScoresError, DataError, SettingError, UnknownOptionError, scoped
 from openrec2.experiments.model_registry import Derived, ModelSpec, get_model_spec
+from openrec2.experiments.run_folder import FINAL_CHECKPOINT, write_results, write_settings
 from openrec2.validation import check_int, check_int_list
 
 _SCOPE = 'openrec2'
@@ -499,13 +500,14 @@ def run_experiment(model_name: str, dataset: str, settings: Optional[ExperimentS
     data = data if data is not None else load_experiment_data(spec, dataset, settings)
     pretraining, keywords = None, model_keywords(spec, data, settings)
     temporary = None
+    if settings.save_dir:
+        write_settings(settings.save_dir, spec.name, dataset, settings)
     try:
-        if spec.pretrain and not set(spec.pretrain_overrides) & set(settings.model_settings):
+        if needs_pretraining(spec, settings):
             folder = (os.path.join(settings.save_dir, f'pretrain_{spec.pretrain}') if settings.save_dir
                       else (temporary := tempfile.TemporaryDirectory(prefix='openrec2_pretrain_')).name)
             pretraining = _pretrain(spec, dataset, data, settings, folder, log_stream)
-            keywords.update(spec.recommender_class().pretrained_keywords(
-                pretraining.checkpoint, keywords['max_user'], keywords['max_item'], settings.dim))
+            keywords.update(pretrained_keywords(spec, settings, pretraining.checkpoint, keywords))
         result = _train_and_evaluate(spec, dataset, data, settings, keywords, log_stream)
     finally:
         if temporary is not None:
@@ -514,6 +516,8 @@ def run_experiment(model_name: str, dataset: str, settings: Optional[ExperimentS
     if temporary is not None and 'pre_model_path' in result.model_settings:  # its folder is gone now
         result.model_settings['pre_model_path'] = f'(the {spec.pretrain} pretraining above)'
     result.seconds = time.perf_counter() - started
+    if settings.save_dir:
+        write_results(settings.save_dir, result)
     collapsed = [name for name, metrics in result.results.items() if metrics.collapsed]
     if collapsed:
         error = CollapsedScoresError(scoped(spec.name, (
@@ -524,6 +528,30 @@ def run_experiment(model_name: str, dataset: str, settings: Optional[ExperimentS
         error.result = result
         raise error
     return result
+
+
+def needs_pretraining(spec: ModelSpec, settings: ExperimentSettings) -> bool:
+    """Whether the model starts from a pretrained model (its spec names one and no ``--set``
+    setting replaces the pretraining)."""
+    return bool(spec.pretrain) and not set(spec.pretrain_overrides) & set(settings.model_settings)
+
+
+def pretrained_keywords(spec: ModelSpec, settings: ExperimentSettings, checkpoint: str, keywords: dict) -> dict:
+    """The constructor keywords that start the model from its pretraining checkpoint ({} without one).
+
+    Args:
+        spec: The model's spec.
+        settings: Resolved settings.
+        checkpoint: The pretrained model's checkpoint prefix.
+        keywords: The model's other keywords (sizes).
+
+    Returns:
+        ``{keyword: value}`` of the model's ``pretrained_keywords``.
+    """
+    if not needs_pretraining(spec, settings):
+        return {}
+    return spec.recommender_class().pretrained_keywords(checkpoint, keywords['max_user'], keywords['max_item'],
+                                                        settings.dim)
 
 
 def _pretrain(spec: ModelSpec, dataset: str, data: ExperimentData, settings: ExperimentSettings, folder: str,
@@ -563,7 +591,7 @@ def _train_and_evaluate(spec: ModelSpec, dataset: str, data: ExperimentData, set
                                 save_iter=eval_iter if settings.save_dir else None, train_sampler=sampler,
                                 eval_samplers=train_plan if use_early_stop or settings.verbose else {},
                                 evaluators=evaluators, resume=settings.resume)
-        checkpoint = model.save(settings.save_dir, name='final') if settings.save_dir else None
+        checkpoint = model.save(settings.save_dir, name=FINAL_CHECKPOINT) if settings.save_dir else None
         eval_started = time.perf_counter()
         results = trainer.evaluate(final_plan, evaluators)
         final_seconds = time.perf_counter() - eval_started

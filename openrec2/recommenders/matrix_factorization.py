@@ -146,6 +146,12 @@ class MatrixFactorization(IdInputs, Recommender):
         self._add_module("interaction_pairs", pairs, train=False)
         self._serve_item_scores(all_items, pairs)
 
+    def embedding_tensors(self):
+        """Users' representations (by ``user_id``), every item's representation and bias."""
+        items, biases = self._all_items
+        return {"user_factors": (self._user(False), "user_id"), "item_factors": (items, None),
+                "item_bias": (biases, None)}
+
     def _build_training_interaction(self) -> None:
         """Build and register the training interaction (its loss trains the model)."""
         raise NotImplementedError

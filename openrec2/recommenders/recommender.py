@@ -731,6 +731,91 @@ class Recommender:
         return fit(self, train, epochs, eval_samplers=eval_samplers, evaluators=evaluators, eval_every=eval_every,
                    seed=seed, **trainer_options)
 
+    # ================================================================== export
+    def export_signatures(self) -> Dict[str, Tuple[str, ...]]:
+        """The signatures of :meth:`export_saved_model`: ``{signature name: serving inputs}``.
+
+        The hook a model overrides to export other inputs or names. By default every
+        declared serving output is one signature: ``('user_id',)`` (all-item scores) is
+        ``'recommend'`` (with a top-K head), ``('user_id', 'item_id')`` is ``'score'``,
+        and the first other output is ``'score'`` too when the model has no pair
+        scores (a CTR model's own inputs, DIEN's sequences), any further one
+        ``'score_<inputs>'`` (see :func:`openrec2.serving.saved_model.default_signatures`).
+
+        Returns:
+            The map; each value must be the inputs of one declared serving output.
+        """
+        from openrec2.serving.saved_model import default_signatures
+        return default_signatures([names for names, _ in self._serving_outputs])
+
+    def serving_signature(self, inputs: Sequence[str]) -> Tuple[Dict[str, tf.Tensor], tf.Tensor]:
+        """The placeholders and the output tensor of the serving output for exactly ``inputs``.
+
+        Args:
+            inputs: Serving input names of one declared output (e.g. ``['user_id']``).
+
+        Returns:
+            ``({input name: placeholder}, output tensor)`` of the serving graph.
+
+        Raises:
+            MissingInputError: no serving output takes exactly these inputs.
+        """
+        output = self._serving_output(inputs)
+        return {name: self._get_input(name, train=False) for name in inputs}, output
+
+    def embedding_tensors(self) -> Dict[str, Tuple[tf.Tensor, Optional[str]]]:
+        """Named tables of the serving graph that :meth:`export_embeddings` writes beside the variables.
+
+        The hook models override (matrix factorisation: ``user_factors``,
+        ``item_factors``, ``item_bias``; content models also ``projected_item_features``).
+        Each value is ``(tensor, id input)``: with an id input (``'user_id'``) the tensor
+        holds the rows of the ids fed and is computed for every id in chunks; with None
+        it needs no input (every item's row at once). Only tensors built during graph
+        construction can be named (the graph is finalised).
+
+        Returns:
+            ``{name: (tensor, id input or None)}``; none here.
+        """
+        return {}
+
+    def export_saved_model(self, path: str, top_k: int = 100, exclude=None, version: Optional[int] = None,
+                           metadata: Optional[dict] = None) -> str:
+        """Write the serving graph as a SavedModel for TensorFlow Serving (``path/<version>``).
+
+        A call into :func:`openrec2.serving.saved_model.export_saved_model`, which
+        documents the ``recommend``, ``recommend_k`` and ``score`` signatures; the export
+        loads with ``tf.saved_model.load`` without openrec2.
+
+        Args:
+            path: Base folder of the versions.
+            top_k: Items per user of the ``recommend`` signature.
+            exclude: Items each user had in training (a Dataset, ItemLists or per-user
+                lists), left out of the recommendations; None excludes nothing.
+            version: Version number (default: the next free one).
+            metadata: More facts for the export's ``assets.extra/openrec2.json``.
+
+        Returns:
+            The version folder written.
+        """
+        from openrec2.serving.saved_model import export_saved_model
+        return export_saved_model(self, path, top_k=top_k, exclude=exclude, version=version, metadata=metadata)
+
+    def export_embeddings(self, path: str, metadata: Optional[dict] = None) -> str:
+        """Write the model's factors, biases and projected item features to an HDF5 file.
+
+        A call into :func:`openrec2.serving.embeddings.export_embeddings`; read the file
+        back with :func:`openrec2.serving.embeddings.load_embeddings` (an ``init_dict``).
+
+        Args:
+            path: The ``.h5`` file to write.
+            metadata: More attributes (dataset, settings).
+
+        Returns:
+            ``path``.
+        """
+        from openrec2.serving.embeddings import export_embeddings
+        return export_embeddings(self, path, metadata=metadata)
+
     # ============================================================== accessors
     @property
     def objectives(self) -> List[str]:
@@ -741,6 +826,16 @@ class Recommender:
     def default_objective(self) -> str:
         """The objective ``train`` runs when none is named: ``'default'``, else the first."""
         return DEFAULT_OBJECTIVE if DEFAULT_OBJECTIVE in self._objectives else next(iter(self._objectives))
+
+    def learning_rates(self) -> Dict[str, Optional[float]]:
+        """``{objective: learning rate}`` of the objectives' optimisers (None where the rate is
+        a tensor rather than a number, e.g. an optimiser passed in with a schedule)."""
+        rates = {}
+        for name, settings in self._objectives.items():
+            optimizer = settings["optimizer"]
+            value = getattr(optimizer, "_lr", getattr(optimizer, "_learning_rate", None))
+            rates[name] = float(value) if isinstance(value, (int, float)) else None
+        return rates
 
     def input_names(self, train: bool = True) -> List[str]:
         """Names of the inputs of the training (or serving) graph."""

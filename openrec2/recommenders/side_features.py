@@ -122,6 +122,10 @@ class ItemContent:
     def _item_representation(self, latent, ids, train):
         return self._item_tower.represent(self, latent, ids, train)
 
+    def embedding_tensors(self):
+        """The base model's tables plus every item's feature encoding (``projected_item_features``)."""
+        return {**super().embedding_tensors(), "projected_item_features": (self._output("item_f", False), None)}
+
     @property
     def item_features(self):
         """The ``[max_item, F]`` item feature matrix (a copy)."""
@@ -139,6 +143,11 @@ class UserContent:
 
     def _user_representation(self, latent, ids, train):
         return self._user_tower.represent(self, latent, ids, train)
+
+    def embedding_tensors(self):
+        """The base model's tables plus the users' feature encodings (``projected_user_features``, by ``user_id``)."""
+        return {**super().embedding_tensors(),
+                "projected_user_features": (self._output("user_f", False), "user_id")}
 
     @property
     def user_features(self):

@@ -157,6 +157,8 @@ class VBPR(IdInputs, Recommender):
         visual_vec, visual_bias = visual.get_outputs()
         items = tf.concat([self._output("item_vec", False), visual_vec], axis=1)
         biases = self._output("item_bias", False) + visual_bias
+        self._serving_tables = {"user_factors": (user, "user_id"), "item_factors": (items, None),
+                                "item_bias": (biases, None), "projected_item_features": (visual_vec, None)}
         item_id = self._get_input("item_id", False)
         all_items = PairwiseLog(user=user, item=items, item_bias=biases, train=False, scope="interaction")
         pairs = PairwiseLog(user=user, p_item=tf.gather(items, item_id), p_item_bias=tf.gather(biases, item_id),
@@ -164,6 +166,11 @@ class VBPR(IdInputs, Recommender):
         self._add_module("interaction", all_items, train=False)
         self._add_module("interaction_pairs", pairs, train=False)
         self._serve_item_scores(all_items, pairs)
+
+    def embedding_tensors(self):
+        """``[p_u, theta_u]`` by user, ``[q_i, E f_i]`` and ``beta_i + beta' f_i`` of every item, and
+        the visual projection ``E f_i`` (``projected_item_features``)."""
+        return dict(self._serving_tables)
 
     # ================================================================= accessors
     @property

@@ -30,8 +30,10 @@ from openrec2.trainer.kg_evaluation import KG_TAIL_ACCURACY, KGTailEvaluation
 from openrec2.trainer.logistic_regression import LogisticRegressionBaseline
 from openrec2.trainer.progress import ProgressBar
 from openrec2.trainer.schedule import ObjectiveSchedule
+from openrec2.trainer.tensorboard import TensorBoardWriter, read_scalars
 
-__all__ = ['ATTACKS', 'AdversarialEvaluation', 'AttackBudget', 'EarlyStopping', 'Evaluation', 'KGTailEvaluation',
-           'KG_TAIL_ACCURACY', 'LogisticRegressionBaseline', 'ObjectiveSchedule', 'ProgressBar', 'TrainingHistory', 'attack_loss',
-           'attack_perturbation', 'evaluate_split', 'name_eval_samplers', 'popularity_scorer', 'results_by_attack',
+__all__ = ['ATTACKS', 'AdversarialEvaluation', 'AttackBudget', 'EarlyStopping', 'Evaluation',
+           'KGTailEvaluation', 'KG_TAIL_ACCURACY', 'LogisticRegressionBaseline', 'ObjectiveSchedule',
+           'ProgressBar', 'TensorBoardWriter', 'TrainingHistory', 'attack_loss', 'attack_perturbation',
+           'evaluate_split', 'name_eval_samplers', 'popularity_scorer', 'read_scalars', 'results_by_attack',
            'write_attack_tsv']

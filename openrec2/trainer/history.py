@@ -179,6 +179,34 @@ class TrainingHistory:
                 'train_seconds': self.train_seconds, 'eval_seconds': self.eval_seconds,
                 'batches_per_epoch': self.batches_per_epoch, 'seconds_per_epoch': self.seconds_per_epoch}
 
+    #: Columns of :meth:`csv_rows` / :meth:`write_csv`.
+    CSV_COLUMNS = ('kind', 'iteration', 'epoch', 'part', 'name', 'value')
+
+    def csv_rows(self) -> list[dict[str, Any]]:
+        """One row per loss window and per metric of each evaluation, for a spreadsheet.
+
+        Returns:
+            Dicts with :attr:`CSV_COLUMNS`: ``kind`` is ``'loss'`` (``part`` = objective,
+            ``name`` = ``'loss'``) or ``'metric'`` (``part`` = split, ``name`` = metric key).
+        """
+        rows = [{'kind': 'loss', 'iteration': r['iteration'], 'epoch': r['epoch'], 'part': r['objective'],
+                 'name': 'loss', 'value': r['loss']} for r in self.losses]
+        rows += [{'kind': 'metric', 'iteration': e['iteration'], 'epoch': e['epoch'], 'part': e['split'],
+                  'name': key, 'value': value} for e in self.evaluations for key, value in e['metrics'].items()]
+        return sorted(rows, key=lambda row: (row['iteration'], row['kind']))
+
+    def write_csv(self, path: str) -> None:
+        """Write :meth:`csv_rows` as a CSV file with a header line.
+
+        Args:
+            path: The file to write.
+        """
+        import csv
+        with open(path, 'w', newline='', encoding='utf-8') as handle:
+            writer = csv.DictWriter(handle, fieldnames=self.CSV_COLUMNS)
+            writer.writeheader()
+            writer.writerows(self.csv_rows())
+
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> 'TrainingHistory':
         """The history :meth:`to_dict` wrote (a resumed run continues it).

@@ -33,6 +33,7 @@ from openrec2.trainer.history import TrainingHistory
 from openrec2.trainer.periodic_updates import check_periodic_updates
 from openrec2.trainer.run_state import read_state
 from openrec2.trainer.schedule import ObjectiveSchedule
+from openrec2.trainer.tensorboard import TENSORBOARD_FOLDER
 from openrec2.trainer.training_run import TRAINING_LOSS_METRIC, TrainingRun
 from openrec2.utils.evaluators import MetricResults
 from openrec2.utils.samplers import EvaluationSampler
@@ -80,6 +81,11 @@ class ModelTrainer:
     ``save_dir`` exactly as if it had never stopped (see
     :mod:`openrec2.trainer.run_state`).
 
+    TensorBoard: with a ``save_dir`` (or a ``tensorboard`` folder) the run writes event
+    files: the loss and learning rate of each objective and the examples per second at
+    every log point, every metric of every split at every evaluation, and the model's
+    graph (:mod:`openrec2.trainer.tensorboard`; the ``tensorboard`` package is not needed).
+
     Divergence: a loss that is NaN, infinite or beyond ``divergence_factor`` times its
     objective's first loss (:mod:`openrec2.trainer.divergence`), or a parameter that is
     not finite at a checkpoint or an evaluation, stops the run with
@@ -108,6 +114,9 @@ class ModelTrainer:
             training steps (counted from the run's start, so a resumed run calls them
             at the same steps), besides the model's own
             (:meth:`~openrec2.recommenders.Recommender.periodic_updates`).
+        tensorboard: Where TensorBoard event files go (:mod:`openrec2.trainer.tensorboard`):
+            True writes them to ``save_dir/tensorboard`` when there is a ``save_dir``, a
+            folder path writes them there, False writes none.
 
     Raises:
         SettingError: A bad setting (``patience`` not an integer >= 1, ...).
@@ -119,7 +128,7 @@ class ModelTrainer:
                  log_stream: Optional[TextIO] = None, progress_stream: Optional[TextIO] = None,
                  divergence_factor: Optional[float] = DEFAULT_DIVERGENCE_FACTOR,
                  sampler_timeout: Optional[float] = None, keep_checkpoints: int = DEFAULT_KEEP,
-                 periodic_updates: Sequence[tuple] = ()) -> None:
+                 periodic_updates: Sequence[tuple] = (), tensorboard: Union[bool, str] = True) -> None:
         for name in ('train', 'serve', 'save', 'load', 'objectives'):
             if not hasattr(model, name):
                 raise MissingInputError(scoped(_SCOPE, f'model must be a Recommender (it has no {name!r}), got '
@@ -142,8 +151,17 @@ class ModelTrainer:
                                             min_exclusive=True, allow_none=True)
         self.keep_checkpoints = check_int(keep_checkpoints, 'keep_checkpoints', _SCOPE)
         self.periodic_updates = check_periodic_updates(periodic_updates, _SCOPE)
+        self.tensorboard_dir = self._tensorboard_dir(tensorboard)
         if early_stop_metric is not None:  # check the stopper's settings now, not after a long run
             EarlyStopping(early_stop_metric, patience, higher_is_better)
+
+    def _tensorboard_dir(self, tensorboard) -> Optional[str]:
+        """The folder of the event files, or None (see the ``tensorboard`` argument)."""
+        if isinstance(tensorboard, (str, os.PathLike)):
+            return os.fspath(tensorboard)
+        if check_bool(tensorboard, 'tensorboard', _SCOPE) and self.save_dir is not None:
+            return os.path.join(self.save_dir, TENSORBOARD_FOLDER)
+        return None
 
     # ================================================================ evaluation
     def evaluate(self, eval_samplers: Union[Mapping[str, Any], Sequence[Any]],

@@ -26,10 +26,17 @@ from openrec2.trainer.history import TrainingHistory
 from openrec2.trainer.progress import ProgressBar
 from openrec2.trainer.run_state import RunState
 from openrec2.trainer.schedule import ObjectiveSchedule
+from openrec2.trainer.tensorboard import TensorBoardWriter
 
 _SCOPE = 'ModelTrainer'
 #: Early-stopping metric that means "the mean training loss of each evaluation window".
 TRAINING_LOSS_METRIC = 'loss'
+
+
+def batch_rows(batch) -> int:
+    """Examples in a training batch: the rows of its first array (0 for an empty dict)."""
+    first = next(iter(batch.values()), None)
+    return 0 if first is None else len(first)
 
 
 def sampler_signature(sampler) -> dict:
@@ -66,6 +73,8 @@ class TrainingRun:
         self.console = Console(trainer.verbose, trainer.log_stream, before_write=self.bar.clear)
         self.window: dict[str, list] = {}  # objective -> [loss sum, iterations]
         self.window_seconds = 0.0
+        self.batch_rows = 0  # rows of the last training batch (examples per second = rows x steps / s)
+        self.board: Optional[TensorBoardWriter] = None
         self.guard = DivergenceGuard(trainer.divergence_factor)
         # The model's own periodic updates (ItrMLP) and the trainer's; due at step counts, so resumes repeat them.
         self.periodic_updates = list(self.model.periodic_updates()) + list(trainer.periodic_updates)
@@ -156,6 +165,8 @@ class TrainingRun:
         history = self.history
         self.console.info(self._banner(), 'blue')
         iteration = self.start_iter
+        if self.trainer.tensorboard_dir is not None:
+            self.board = TensorBoardWriter(self.trainer.tensorboard_dir, getattr(self.model, 'graph', None))
         try:
             stopped = self.stopper is not None and self.stopper.should_stop  # a resumed, already stopped run
             while iteration < self.total_iter and not stopped:
@@ -168,6 +179,7 @@ class TrainingRun:
                                       'stopping.', 'yellow')
                     break
                 loss = self.model.train(batch, objective=objective)
+                self.batch_rows = batch_rows(batch)
                 elapsed = time.perf_counter() - started
                 history.train_seconds += elapsed
                 self.window_seconds += elapsed
@@ -196,6 +208,8 @@ class TrainingRun:
                 self.store.keep_only_best(self.history.best_checkpoint)
         finally:
             self.bar.close()
+            if self.board is not None:
+                self.board.close()
             self._cleanup()
         self._log_summary()
         return history
@@ -220,6 +234,10 @@ class TrainingRun:
                 self.console.warn(f'{name}: the scores of {type(self.model).__name__} are the same for every item '
                                   f'({spread_text(results[name])}); its ranking is only the tie-breaking order, '
                                   'so these metrics are not the model\'s.')
+        if self.board is not None:
+            self.board.scalars(iteration, {f'{name}/{key}': value for name, metrics in results.items()
+                                           for key, value in metrics.items()})
+            self.board.flush()
         stop = improved = False
         # A one-way schedule (AMR) is watched only in its last phase: its best state is one of that phase.
         if self.stopper is not None and self.schedule.in_final_phase(iteration - 1):
@@ -255,8 +273,20 @@ class TrainingRun:
             iterations = sum(count for _, count in self.window.values())
             parts.append((f'({iterations} it, {self.window_seconds:.2f} s)', None))
             self.console.step(iteration, self.history.epoch_of(iteration), parts)
+            self._summarise_window(iteration, means, iterations)
         self.window, self.window_seconds = {}, 0.0
         return means
+
+    def _summarise_window(self, iteration: int, means: dict[str, float], iterations: int) -> None:
+        """TensorBoard scalars of a loss window: loss and learning rate per objective, examples/s."""
+        if self.board is None:
+            return
+        rates = getattr(self.model, 'learning_rates', dict)()
+        values = {f'loss/{name}': value for name, value in means.items()}
+        values.update({f'learning_rate/{name}': rates.get(name) for name in means})
+        if self.window_seconds > 0:
+            values['examples_per_second'] = iterations * self.batch_rows / self.window_seconds
+        self.board.scalars(iteration, values)
 
     def _stop_split(self) -> Optional[str]:
         if self.stopper is None or self.stopper.metric == TRAINING_LOSS_METRIC:

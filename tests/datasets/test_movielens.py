@@ -21,6 +21,9 @@ def test_ml100k_counts_features_and_random_split():
     toy_story = int(np.flatnonzero(split.item_id_map == 1)[0])
     assert [split.item_feature_names[g] for g in np.flatnonzero(split.item_features[toy_story])] == [
         'Animation', "Children's", 'Comedy']
+    titles = split.metadata['item_titles']
+    assert len(titles) == 1682 and titles[toy_story] == 'Toy Story (1995)'
+    assert titles[int(np.flatnonzero(split.item_id_map == 50)[0])] == 'Star Wars (1977)'
     assert split.user_id_map.tolist() == list(range(1, 944))
     # User 1: 24 years old, male, technician (u.user); every user has one group of each kind.
     assert split.user_features.shape == (943, 30) and (split.user_features.sum(axis=1) == 3).all()

@@ -16,7 +16,7 @@ os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from test_every_model_trains import interaction_data, kg_data, sequence_data  # noqa: E402
+from model_cases import interaction_data, kg_data, sequence_data  # noqa: E402
 
 from openrec2 import ModelTrainer  # noqa: E402
 from openrec2.experiments.experiment import (ExperimentSettings, evaluation_plan, model_keywords,  # noqa: E402
