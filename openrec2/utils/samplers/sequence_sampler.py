@@ -10,24 +10,17 @@ positives epoch by epoch, each epoch in its own seeded random order.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import numpy as np
 
 from openrec2.errors import DataError, DTypeError, UnknownOptionError, scoped
 from openrec2.utils.samplers.negatives import check_negatives_exist
-from openrec2.utils.samplers.sampler import Batch, Sampler, shuffled_pass_rows
+from openrec2.utils.samplers.sampler import Batch, Sampler, seeded_epoch_order, shuffled_pass_rows
 from openrec2.utils.samplers.sequence_examples import check_positive_int, sequence_examples
 from openrec2.utils.sequences import BehaviourSequences
 
 #: Appended to ``[seed, epoch]`` so epoch orders never share a stream with a batch.
 _EPOCH_STREAM_TAG = 0x5E0
-
-
-@lru_cache(maxsize=4)
-def _epoch_order(seed: int, epoch: int, size: int) -> np.ndarray:
-    """The seeded random order of the training targets in one epoch."""
-    return np.random.default_rng([seed, epoch, _EPOCH_STREAM_TAG]).permutation(size)
 
 
 class SequenceSampler(Sampler):
@@ -92,7 +85,7 @@ class SequenceSampler(Sampler):
     def _make_batch(self, index: int, rng: np.random.Generator) -> Batch:
         per_batch = self.batch_size // self.rows_per_target
         chosen = shuffled_pass_rows(index * per_batch, per_batch, self.num_targets,
-                                    lambda epoch: _epoch_order(self.seed, epoch, self.num_targets))
+                                    lambda epoch: seeded_epoch_order(self.seed, epoch, self.num_targets, _EPOCH_STREAM_TAG))
         return self._examples(self._users[chosen], self._positions[chosen], rng)
 
     def _examples(self, users: np.ndarray, positions: np.ndarray, rng: np.random.Generator) -> Batch:

@@ -10,23 +10,16 @@ seed and ``i``.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import numpy as np
 
 from openrec2.errors import DataError, DTypeError, scoped
-from openrec2.utils.samplers.sampler import Sampler, shuffled_pass_rows
+from openrec2.utils.samplers.sampler import Sampler, seeded_epoch_order, shuffled_pass_rows
 from openrec2.utils.sequences import BehaviourSequences
 from openrec2.validation import check_int
 
 #: Appended to ``[seed, epoch]`` so epoch orders never share a stream with a batch.
 _EPOCH_STREAM_TAG = 0x5E0
-
-
-@lru_cache(maxsize=4)
-def _epoch_order(seed: int, epoch: int, size: int) -> np.ndarray:
-    """The seeded random order of the training targets in one epoch."""
-    return np.random.default_rng([seed, epoch, _EPOCH_STREAM_TAG]).permutation(size)
 
 
 class SequenceTargetSampler(Sampler):
@@ -85,5 +78,5 @@ class SequenceTargetSampler(Sampler):
         """``(users, positions)`` of the targets of batch ``index``."""
         per_batch = self.targets_per_batch
         chosen = shuffled_pass_rows(index * per_batch, per_batch, self.num_targets,
-                                    lambda epoch: _epoch_order(self.seed, epoch, self.num_targets))
+                                    lambda epoch: seeded_epoch_order(self.seed, epoch, self.num_targets, _EPOCH_STREAM_TAG))
         return self._users[chosen], self._positions[chosen]
