@@ -12,6 +12,9 @@ from openrec2.utils.samplers.explicit import ExplicitSampler
 from openrec2.utils.samplers.item_feature_rows import without_item_features
 from openrec2.utils.samplers.kg_sampler import KGSampler, corrupt_tails
 from openrec2.utils.samplers.negatives import sample_negatives
+from openrec2.utils.samplers.next_item import (
+    TEMPORAL_KEYS, YOUTUBE_KEYS, NextItemKeys, NextItemSampler, next_item_batch, next_item_examples)
+from openrec2.utils.samplers.next_item_evaluation import NextItemEvaluationSampler
 from openrec2.utils.samplers.npairwise import NPairwiseSampler
 from openrec2.utils.samplers.pairwise import PairwiseSampler, RandomPairwiseSampler
 from openrec2.utils.samplers.pointwise import PointwiseSampler, StratifiedPointwiseSampler
@@ -29,17 +32,18 @@ from openrec2.utils.samplers.sequence_sampler import SequenceSampler
 from openrec2.utils.samplers.vbpr_evaluation_sampler import VBPREvaluationSampler
 from openrec2.utils.samplers.vbpr_pairwise_sampler import VBPRPairwiseSampler
 from openrec2.utils.samplers.youtube_evaluation_sampler import YouTubeEvaluationSampler
-from openrec2.utils.samplers.youtube_sampler import YouTubeSampler, next_item_examples
+from openrec2.utils.samplers.youtube_sampler import YouTubeSampler
 from openrec2.utils.samplers.sequence_targets import SequenceTargetSampler
 from openrec2.utils.samplers.temporal_evaluation_sampler import TemporalEvaluationSampler
 from openrec2.utils.samplers.temporal_sampler import TemporalSampler
 
 __all__ = ['CTRSampler', 'CandidateEvaluationSampler', 'EvaluationSampler', 'ExplicitSampler', 'KGSampler',
-           'LabelledEvaluationSampler', 'NPairwiseSampler', 'PairwiseSampler', 'PointwiseSampler',
+           'LabelledEvaluationSampler', 'NPairwiseSampler', 'NextItemEvaluationSampler', 'NextItemKeys',
+           'NextItemSampler', 'TEMPORAL_KEYS', 'YOUTUBE_KEYS', 'PairwiseSampler', 'PointwiseSampler',
            'PositiveCellSampler', 'RandomPairwiseSampler', 'RandomPointwiseSampler', 'Sampler',
            'SequenceSampler', 'SequenceTargetSampler', 'StratifiedPointwiseSampler',
            'TemporalEvaluationSampler', 'TemporalSampler', 'VBPREvaluationSampler', 'VBPRPairwiseSampler',
            'YouTubeEvaluationSampler', 'YouTubeSampler', 'corrupt_tails', 'draw_fixed_negatives',
            'labelled_ctr_sampler', 'labelled_sequence_examples', 'labelled_sequence_sampler',
-           'next_item_examples', 'ranking_sequence_sampler', 'sample_negatives', 'sampled_ranking_examples',
+           'next_item_batch', 'next_item_examples', 'ranking_sequence_sampler', 'sample_negatives', 'sampled_ranking_examples',
            'sequence_examples', 'without_item_features']

@@ -10,23 +10,16 @@ exactly. :func:`labelled_ctr_sampler` wraps one split's rows for labelled evalua
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import numpy as np
 
 from openrec2.errors import DataError, DTypeError, scoped
 from openrec2.utils.ctr_examples import CTRExamples
 from openrec2.utils.samplers.example_evaluation import LabelledEvaluationSampler
-from openrec2.utils.samplers.sampler import Batch, Sampler, shuffled_pass_rows
+from openrec2.utils.samplers.sampler import Batch, Sampler, seeded_epoch_order, shuffled_pass_rows
 
 #: Appended to ``[seed, epoch]`` so the epoch orders never share a stream with a batch.
 _EPOCH_STREAM_TAG = 0xC7A
-
-
-@lru_cache(maxsize=4)
-def _epoch_order(seed: int, epoch: int, size: int) -> np.ndarray:
-    """The seeded random order of the example rows in one epoch."""
-    return np.random.default_rng([seed, epoch, _EPOCH_STREAM_TAG]).permutation(size)
 
 
 def _require_examples(examples: object, scope: str) -> CTRExamples:
@@ -71,7 +64,7 @@ class CTRSampler(Sampler):
     def _make_batch(self, index: int, rng: np.random.Generator) -> Batch:
         total = len(self.examples)
         rows = shuffled_pass_rows(index * self.batch_size, self.batch_size, total,
-                                  lambda epoch: _epoch_order(self.seed, epoch, total))
+                                  lambda epoch: seeded_epoch_order(self.seed, epoch, total, _EPOCH_STREAM_TAG))
         return self.examples.inputs(rows)
 
 

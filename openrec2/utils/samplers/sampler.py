@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from functools import lru_cache
 import queue
 import threading
 import weakref
@@ -279,6 +280,23 @@ class Sampler:
             self.close()
         except Exception:
             pass
+
+
+@lru_cache(maxsize=8)
+def seeded_epoch_order(seed: int, epoch: int, size: int, stream_tag: int) -> np.ndarray:
+    """The seeded random order of ``size`` rows in one epoch (pass) of a sampler, cached
+    because consecutive batches read the same pass.
+
+    Args:
+        seed: The sampler's seed.
+        epoch: Pass index.
+        size: Rows per pass.
+        stream_tag: Constant of the sampler kind, so kinds with one seed draw different orders.
+
+    Returns:
+        A permutation of ``range(size)``.
+    """
+    return np.random.default_rng([seed, epoch, stream_tag]).permutation(size)
 
 
 def shuffled_pass_rows(first: int, count: int, total: int,

@@ -33,23 +33,6 @@ Batch = dict[str, np.ndarray]
 _SCOPE = 'sequence examples'
 
 
-def check_positive_int(value: object, what: str, scope: str) -> int:
-    """Return ``value`` as an int after checking it is an integer >= 1.
-
-    Args:
-        value: The value.
-        what: Argument name for the message.
-        scope: Caller name for the message.
-
-    Returns:
-        The integer.
-
-    Raises:
-        UnknownOptionError: Not an integer >= 1.
-    """
-    return check_int(value, what, scope)
-
-
 def sequence_examples(sequences: BehaviourSequences, users: np.ndarray, positions: np.ndarray,
                       max_seq_length: int, rng: np.random.Generator, excluded: Dataset,
                       num_negatives: int = 1) -> Batch:
@@ -117,9 +100,9 @@ def labelled_sequence_examples(sequences: BehaviourSequences, part: str = 'test'
     """
     scope = 'labelled_sequence_examples'
     users, positions = _evaluation_targets(sequences, part, scope)
-    return sequence_examples(sequences, users, positions, check_positive_int(max_seq_length, 'max_seq_length', scope),
+    return sequence_examples(sequences, users, positions, check_int(max_seq_length, 'max_seq_length', scope),
                              np.random.default_rng(seed), sequences.known,
-                             check_positive_int(num_negatives, 'num_negatives', scope))
+                             check_int(num_negatives, 'num_negatives', scope))
 
 
 def sampled_ranking_examples(sequences: BehaviourSequences, part: str = 'test', max_seq_length: int = 50,
@@ -152,14 +135,14 @@ def sampled_ranking_examples(sequences: BehaviourSequences, part: str = 'test', 
     """
     scope = 'sampled_ranking_examples'
     users, positions = _evaluation_targets(sequences, part, scope)
-    max_seq_length = check_positive_int(max_seq_length, 'max_seq_length', scope)
+    max_seq_length = check_int(max_seq_length, 'max_seq_length', scope)
     rng = np.random.default_rng(seed)
-    if max_users is not None and check_positive_int(max_users, 'max_users', scope) < users.size:
+    if max_users is not None and check_int(max_users, 'max_users', scope) < users.size:
         keep = np.sort(rng.choice(users.size, size=max_users, replace=False))
         users, positions = users[keep], positions[keep]
     targets = sequences.items_at(users, positions)
     negatives = draw_fixed_negatives(rng, users, sequences.known,
-                                     check_positive_int(num_candidates, 'num_candidates', scope))
+                                     check_int(num_candidates, 'num_candidates', scope))
     positives = ItemLists.from_pairs(users, targets, sequences.max_user, num_items=sequences.max_item,
                                      name='positive_items')
     candidates = positives.union(negatives)

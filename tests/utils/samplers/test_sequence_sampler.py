@@ -47,9 +47,9 @@ def test_negatives_avoid_training_items():
 
 def test_bad_arguments():
     sequences = toy_sequences()
-    with pytest.raises(UnknownOptionError, match='batch_size must be even'):
+    with pytest.raises(UnknownOptionError, match='`batch_size` must be a multiple of 2'):
         SequenceSampler(sequences, 15)
     with pytest.raises(UnknownOptionError, match='`max_seq_length` must be an integer >= 1'):
         SequenceSampler(sequences, 16, max_seq_length=0)
     with pytest.raises(DTypeError, match='must be a BehaviourSequences'):
-        SequenceSampler(sequences.train, 16)
+        SequenceSampler(list(sequences.train.data), 16)

@@ -64,9 +64,9 @@ def test_evaluation_ranks_the_last_item_against_all_items_not_seen_before(sequen
 
 def test_bad_arguments_are_refused(sequences):
     with pytest.raises(DTypeError, match='BehaviourSequences'):
-        YouTubeSampler(sequences.train, 8)
+        YouTubeSampler([3, 1], 8)
     with pytest.raises(DTypeError, match='BehaviourSequences'):
-        YouTubeEvaluationSampler(sequences.train)
+        YouTubeEvaluationSampler({'user_id': [0]})
     with pytest.raises(UnknownOptionError, match='part'):
         YouTubeEvaluationSampler(sequences, 'train')
     sequences_without_validation = planted_histories(num_users=6, per_user=2)[0]
