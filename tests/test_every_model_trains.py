@@ -35,7 +35,7 @@ def test_trains_with_checkpoints_early_stopping_and_resumes(name, tmp_path):
     if spec.pretrain:  # ConvNCF starts from a trained BPR, ItrMLP from PMF, as the command line does it
         keywords.update(pretrained(spec, data, settings, str(tmp_path / 'pretrain')))
     plan, evaluators = evaluation_plan(spec, data, settings, final=False)
-    metric = 'AUC' if spec.data == 'sequences' else 'NDCG@10'
+    metric = 'AUC' if spec.data in ('sequences', 'ctr') else 'NDCG@10'
     save_dir = str(tmp_path / 'run')
     with spec.recommender_class()(**keywords) as model:
         sampler, per_epoch = training_samplers(spec, data, settings, model)
@@ -72,7 +72,7 @@ def _scores(model, plan):
 
 def _run(spec, data, settings, keywords, save_dir, total_epochs, resume=False):
     plan, evaluators = evaluation_plan(spec, data, settings, final=False)
-    metric = 'AUC' if spec.data == 'sequences' else 'NDCG@10'
+    metric = 'AUC' if spec.data in ('sequences', 'ctr') else 'NDCG@10'
     with spec.recommender_class()(**keywords) as model:
         sampler, per_epoch = training_samplers(spec, data, settings, model)
         try:

@@ -732,12 +732,18 @@ class Recommender:
                    seed=seed, **trainer_options)
 
     # ================================================================== export
+    #: A next-item model's ``(history, length)`` serving inputs (the items a request has
+    #: seen and how many): its export recommends from them and leaves their items out.
+    #: None for the models that serve by user id.
+    history_inputs: Optional[Tuple[str, str]] = None
+
     def export_signatures(self) -> Dict[str, Tuple[str, ...]]:
         """The signatures of :meth:`export_saved_model`: ``{signature name: serving inputs}``.
 
         The hook a model overrides to export other inputs or names. By default every
         declared serving output is one signature: ``('user_id',)`` (all-item scores) is
-        ``'recommend'`` (with a top-K head), ``('user_id', 'item_id')`` is ``'score'``,
+        ``'recommend'`` (with a top-K head; for a next-item model the all-item output of
+        its :attr:`history_inputs`), ``('user_id', 'item_id')`` is ``'score'``,
         and the first other output is ``'score'`` too when the model has no pair
         scores (a CTR model's own inputs, DIEN's sequences), any further one
         ``'score_<inputs>'`` (see :func:`openrec2.serving.saved_model.default_signatures`).
@@ -746,7 +752,7 @@ class Recommender:
             The map; each value must be the inputs of one declared serving output.
         """
         from openrec2.serving.saved_model import default_signatures
-        return default_signatures([names for names, _ in self._serving_outputs])
+        return default_signatures([names for names, _ in self._serving_outputs], self.history_inputs)
 
     def serving_signature(self, inputs: Sequence[str]) -> Tuple[Dict[str, tf.Tensor], tf.Tensor]:
         """The placeholders and the output tensor of the serving output for exactly ``inputs``.

@@ -74,6 +74,8 @@ class RNNRec(Recommender):
 
     training_sampler = 'TemporalSampler'
 
+    history_inputs = SEQUENCE_INPUTS
+
     def __init__(self, batch_size: int, max_user: int, max_item: int, dim_item_embed: int = 50,
                  max_seq_len: int = 50, num_units: int = 64, cell_type: str = 'gru',
                  softmax_samples: Optional[int] = None, loss_positions: str = 'last', use_history: bool = True,

@@ -64,6 +64,8 @@ class VanillaYouTubeRec(Recommender):
     #: Variable scope of the model (and prefix of its messages).
     model_scope = 'vanilla_youtube_rec'
 
+    history_inputs = HISTORY_INPUTS
+
     def __init__(self, batch_size: int, max_user: int, max_item: int, dim_item_embed: int = 64,
                  max_seq_len: int = 20, dims: Optional[Sequence[int]] = None, softmax_samples: Optional[int] = 100,
                  l2_reg_embed: Optional[float] = None, l2_reg_mlp: Optional[float] = None,

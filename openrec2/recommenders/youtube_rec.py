@@ -113,6 +113,12 @@ class YouTubeRec(VanillaYouTubeRec):
         return self._use_history
 
     @property
+    def history_inputs(self):
+        """The history inputs its export recommends from; None for the history-free
+        variant, which serves by ``user_id`` like the matrix-factorisation models."""
+        return super().history_inputs if self._use_history else None
+
+    @property
     def has_user_features(self) -> bool:
         """Whether the model reads user side features."""
         return self._user_features is not None

@@ -17,7 +17,10 @@ signatures with :meth:`~openrec2.recommenders.Recommender.export_signatures`
 
 * ``recommend``: ``user_id`` int32 ``[B]`` -> ``item_ids`` int32 ``[B, K]`` and
   ``scores`` float32 ``[B, K]``, the top ``K = top_k`` items of each user, best first,
-  without the items the user had in training when those were given to the export;
+  without the items the user had in training when those were given to the export; for
+  a next-item model (one whose :attr:`~openrec2.recommenders.Recommender.history_inputs`
+  are set: RNNRec, the YouTube models) its history inputs instead (e.g. ``item_seq``
+  ``[B, L]`` and ``item_seq_len`` ``[B]``), without the items of the history fed;
 * ``recommend_k``: the same with two more inputs, ``k`` int32 scalar and
   ``exclude_seen`` bool scalar (TensorFlow's Python loader of TF1 signatures takes
   every input of a signature as required, so the optional ``k`` is a signature of its
@@ -29,7 +32,8 @@ signatures with :meth:`~openrec2.recommenders.Recommender.export_signatures`
 
 Excluded items get the score ``-inf``; a user with fewer than ``K`` items left gets
 ``-inf`` scores at the end of the list. The exclusions are stored in the export (a
-per-user CSR list as two variables), so serving needs nothing else.
+per-user CSR list as two variables), so serving needs nothing else; a next-item
+model's exclusions are the history of each request (its first ``length`` entries).
 """
 
 from __future__ import annotations
@@ -63,27 +67,34 @@ IMPORT_SCOPE = 'model'
 METADATA_FILE = os.path.join('assets.extra', 'openrec2.json')
 
 
-def default_signatures(serving_inputs) -> Dict[str, Tuple[str, ...]]:
+def default_signatures(serving_inputs, history_inputs: Optional[Tuple[str, str]] = None
+                       ) -> Dict[str, Tuple[str, ...]]:
     """The signatures of a model's serving outputs, named as :mod:`this module <openrec2.serving.saved_model>` says.
 
     Args:
         serving_inputs: The input-name tuples of the model's serving outputs, in
             declaration order.
+        history_inputs: A next-item model's ``(history, length)`` inputs, or None.
 
     Returns:
-        ``{signature name: serving inputs}``: ``('user_id',)`` is ``recommend``,
-        ``('user_id', 'item_id')`` is ``score``; any other output is ``score`` when the
-        name is free, else ``score_<input names>``.
+        ``{signature name: serving inputs}``: the all-item scores (``('user_id',)``, or
+        for a next-item model the first output that reads the history and no
+        ``item_id``) are ``recommend``, ``('user_id', 'item_id')`` is ``score``; any
+        other output is ``score`` when the name is free, else ``score_<input names>``.
     """
+    def all_items(inputs: Tuple[str, ...]) -> bool:
+        if history_inputs is None:
+            return inputs == ALL_ITEMS_INPUTS
+        return 'item_id' not in inputs and set(history_inputs) <= set(inputs)
+
     names = {}
-    for inputs in serving_inputs:
-        inputs = tuple(inputs)
-        if inputs == ALL_ITEMS_INPUTS:
+    for inputs in map(tuple, serving_inputs):
+        if all_items(inputs) and RECOMMEND not in names:
             names[RECOMMEND] = inputs
     ordered = sorted(serving_inputs, key=lambda one: tuple(one) != ('user_id', 'item_id'))
     for inputs in ordered:
         inputs = tuple(inputs)
-        if inputs == ALL_ITEMS_INPUTS:
+        if inputs == names.get(RECOMMEND):
             continue
         names[SCORE if SCORE not in names else f'{SCORE}_{"_".join(inputs)}'] = inputs
     return names
@@ -100,6 +111,7 @@ def export_saved_model(model, path: str, top_k: int = 100, exclude=None, version
         exclude: The items each user had in training, left out of ``recommend``: a
             :class:`~openrec2.utils.Dataset`, an :class:`~openrec2.utils.item_lists.ItemLists`
             or a list of per-user item-id arrays (``max_user`` rows); None excludes nothing.
+            A next-item model takes None: its ``recommend`` excludes the history fed.
         version: Version number of the export (default: one more than the highest
             version already in ``path``, 1 for an empty folder).
         metadata: More facts for ``assets.extra/openrec2.json`` (dataset, settings).
@@ -109,7 +121,8 @@ def export_saved_model(model, path: str, top_k: int = 100, exclude=None, version
 
     Raises:
         ExportError: The version exists already, the serving graph needs an input no
-            signature gives, or ``exclude`` does not fit the model.
+            signature gives, or ``exclude`` does not fit the model (or is given to a
+            next-item model).
         SettingError: ``top_k`` or ``version`` is not a positive integer.
     """
     scope = f'{model.scope} export'
@@ -126,9 +139,11 @@ def export_saved_model(model, path: str, top_k: int = 100, exclude=None, version
     staging = target + '.partial'
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        described = _write(graph_def, values, tensors, top_k, exclusions, staging)
+        described = _write(graph_def, values, tensors, top_k, exclusions, model.history_inputs, staging)
         info = dict(model=type(model).__name__, scope=model.scope, max_user=model.max_user,
-                    max_item=model.max_item, top_k=top_k, excludes_seen=exclusions is not None,
+                    max_item=model.max_item, top_k=top_k,
+                    excludes_seen=exclusions is not None or model.history_inputs is not None,
+                    history_inputs=model.history_inputs,
                     signatures=described, exported=datetime.datetime.now(datetime.timezone.utc).isoformat(),
                     openrec2_version=_openrec2_version(), **(metadata or {}))
         os.makedirs(os.path.join(staging, os.path.dirname(METADATA_FILE)), exist_ok=True)
@@ -179,6 +194,10 @@ def _exclusions(exclude, model, scope: str) -> Optional[ItemLists]:
     """The per-user excluded items as :class:`ItemLists` with ``max_user`` rows, or None."""
     if exclude is None:
         return None
+    if model.history_inputs is not None:
+        raise ExportError(scoped(scope, (
+            f'exclude does not apply to a next-item model: its recommend signature leaves out the items of the '
+            f'history fed ({model.history_inputs[0]!r}); pass exclude=None.')))
     lists = exclude.positives if hasattr(exclude, 'positives') else ItemLists.coerce(
         exclude, 'exclude', num_items=model.max_item)
     if len(lists) != model.max_user:
@@ -206,8 +225,8 @@ def _openrec2_version() -> str:
 
 
 # ---------------------------------------------------------------------- writing
-def _write(graph_def: tf.GraphDef, values: dict, tensors: dict, top_k: int,
-           exclusions: Optional[ItemLists], folder: str) -> dict:
+def _write(graph_def: tf.GraphDef, values: dict, tensors: dict, top_k: int, exclusions: Optional[ItemLists],
+           history_inputs: Optional[Tuple[str, str]], folder: str) -> dict:
     """Build the export graph, fill its variables and save it; returns the signatures' description."""
     graph = tf.Graph()
     with graph.as_default():
@@ -222,8 +241,13 @@ def _write(graph_def: tf.GraphDef, values: dict, tensors: dict, top_k: int,
         for name, (inputs, output) in tensors.items():
             fed = {key: imported(placeholder) for key, placeholder in inputs.items()}
             if name == RECOMMEND:
-                head_variables, head_feeds, extra_inputs, outputs = _top_k_head(
-                    imported(output), fed['user_id'], top_k, exclusions)
+                scores = imported(output)
+                if history_inputs is None:
+                    head_variables, head_feeds, seen = _stored_seen_mask(scores, fed['user_id'], exclusions)
+                else:
+                    head_variables, head_feeds = {}, {}
+                    seen = _history_mask(scores, *(fed[key] for key in history_inputs))
+                extra_inputs, outputs = _top_k_head(scores, seen, top_k)
                 variables.update(head_variables)
                 feeds.update(head_feeds)
                 signature_defs[RECOMMEND_K] = tf.saved_model.predict_signature_def({**fed, **extra_inputs}, outputs)
@@ -256,35 +280,48 @@ def _variables(values: dict) -> tuple:
     return variables, feeds
 
 
-def _top_k_head(scores: tf.Tensor, user_id: tf.Tensor, top_k: int, exclusions: Optional[ItemLists]):
-    """Top-K of all-item scores, without each user's excluded items.
+def _stored_seen_mask(scores: tf.Tensor, user_id: tf.Tensor, exclusions: Optional[ItemLists]):
+    """The exclusions stored as two new variables and the batch's mask of them.
 
     Returns:
-        ``(new variables, their initial feeds, {'k', 'exclude_seen'} inputs, {'item_ids',
-        'scores'} outputs)``.
+        ``(new variables, their initial feeds, [B, max_item] bool mask or None)``.
     """
-    with tf.name_scope('recommend'):
-        k = tf.placeholder_with_default(np.int32(top_k), [], name='k')
-        exclude_seen = tf.placeholder_with_default(exclusions is not None, [], name='exclude_seen')
-        variables, feeds = {}, {}
-        if exclusions is not None:
-            stored = {'openrec2_exclusions/row_splits': exclusions.indptr.astype(np.int64),
-                      'openrec2_exclusions/item_ids': exclusions.indices.astype(np.int64)}
-            with tf.name_scope(None):
-                variables, feeds = _variables(stored)
-            seen = _seen_mask(scores, user_id, *variables.values())
-            scores = tf.where(tf.logical_and(seen, exclude_seen), tf.fill(tf.shape(scores), -np.inf), scores)
-        check = tf.debugging.assert_positive(k, message='recommend: k must be >= 1')
-        with tf.control_dependencies([check]):
-            values, ids = tf.nn.top_k(scores, tf.minimum(k, tf.shape(scores)[1]), sorted=True)
-    return variables, feeds, {'k': k, 'exclude_seen': exclude_seen}, {'item_ids': ids, 'scores': values}
+    if exclusions is None:
+        return {}, {}, None
+    stored = {'openrec2_exclusions/row_splits': exclusions.indptr.astype(np.int64),
+              'openrec2_exclusions/item_ids': exclusions.indices.astype(np.int64)}
+    variables, feeds = _variables(stored)
+    lists = tf.RaggedTensor.from_row_splits(*(variables[name].read_value() for name in (
+        'openrec2_exclusions/item_ids', 'openrec2_exclusions/row_splits')), validate=False)
+    return variables, feeds, _mask_of(scores, tf.gather(lists, user_id))
 
 
-def _seen_mask(scores: tf.Tensor, user_id: tf.Tensor, row_splits: tf.Variable, item_ids: tf.Variable) -> tf.Tensor:
-    """``[B, max_item]`` bool: True where the item is among the batch user's excluded items."""
-    lists = tf.RaggedTensor.from_row_splits(item_ids.read_value(), row_splits.read_value(), validate=False)
-    rows = tf.gather(lists, user_id)
+def _history_mask(scores: tf.Tensor, history: tf.Tensor, length: tf.Tensor) -> tf.Tensor:
+    """``[B, max_item]`` bool: True where the item is among the first ``length`` items of the row's history."""
+    rows = tf.RaggedTensor.from_tensor(tf.cast(history, tf.int64), lengths=tf.cast(length, tf.int64))
+    return _mask_of(scores, rows)
+
+
+def _mask_of(scores: tf.Tensor, rows: tf.RaggedTensor) -> tf.Tensor:
+    """``[B, max_item]`` bool: True at the item ids of each batch row of ``rows``."""
     positions = tf.stack([rows.value_rowids(), rows.flat_values], axis=1)
     hits = tf.scatter_nd(positions, tf.ones_like(rows.flat_values, dtype=tf.int32),
                          tf.shape(scores, out_type=tf.int64))
     return hits > 0
+
+
+def _top_k_head(scores: tf.Tensor, seen: Optional[tf.Tensor], top_k: int):
+    """Top-K of all-item scores, without the ``seen`` items (when ``exclude_seen``).
+
+    Returns:
+        ``({'k', 'exclude_seen'} inputs, {'item_ids', 'scores'} outputs)``.
+    """
+    with tf.name_scope('recommend'):
+        k = tf.placeholder_with_default(np.int32(top_k), [], name='k')
+        exclude_seen = tf.placeholder_with_default(seen is not None, [], name='exclude_seen')
+        if seen is not None:
+            scores = tf.where(tf.logical_and(seen, exclude_seen), tf.fill(tf.shape(scores), -np.inf), scores)
+        check = tf.debugging.assert_positive(k, message='recommend: k must be >= 1')
+        with tf.control_dependencies([check]):
+            values, ids = tf.nn.top_k(scores, tf.minimum(k, tf.shape(scores)[1]), sorted=True)
+    return {'k': k, 'exclude_seen': exclude_seen}, {'item_ids': ids, 'scores': values}

@@ -16,7 +16,7 @@ from openrec2.recommenders import BPR
 from openrec2.serving import RECOMMEND, RECOMMEND_K, SCORE, default_signatures, read_export_metadata
 
 from model_cases import CASES, planted, small_model
-from served_models import expected_top_k, seen_mask, sequence_batch
+from served_models import ctr_batch, expected_top_k, history_mask, next_item_batch, seen_mask
 
 K = 5
 
@@ -34,17 +34,44 @@ def recommend_matches_serve(loaded, model, train, users):
     np.testing.assert_array_equal(mine['scores'].numpy(), values)
 
 
+def signature_of(loaded, name, batch):
+    return loaded.signatures[name](**{key: tf2.constant(value) for key, value in batch.items()})
+
+
+def ctr_export_matches_serve(model, data, folder):
+    loaded = tf2.saved_model.load(folder)
+    assert set(loaded.signatures) == {SCORE, 'serving_default'}
+    batch = ctr_batch(model, data)
+    np.testing.assert_array_equal(signature_of(loaded, SCORE, batch)['scores'].numpy(), model.serve(batch))
+
+
+def next_item_export_matches_serve(model, data, folder):
+    """recommend from the history fed, its items left out; YouTube models also score pairs."""
+    loaded = tf2.saved_model.load(folder)
+    signatures = model.export_signatures()
+    batch = next_item_batch(model, data)
+    history = {name: batch[name] for name in signatures[RECOMMEND]}
+    scores = model.serve(history)
+    got = signature_of(loaded, RECOMMEND, history)
+    ids, values = expected_top_k(scores, K, history_mask(batch, model.history_inputs, model.max_item))
+    np.testing.assert_array_equal(got['item_ids'].numpy(), ids)
+    np.testing.assert_array_equal(got['scores'].numpy(), values)
+    everything = signature_of(loaded, RECOMMEND_K, {**history, 'k': np.int32(3), 'exclude_seen': False})
+    np.testing.assert_array_equal(everything['item_ids'].numpy(), expected_top_k(scores, 3)[0])
+    if SCORE in signatures:
+        pairs = {**history, 'item_id': np.arange(len(batch['user_id']), dtype=np.int32)}
+        np.testing.assert_array_equal(signature_of(loaded, SCORE, pairs)['scores'].numpy(), model.serve(pairs))
+
+
 @pytest.mark.parametrize('name', list(CASES))
 def test_every_model_exports_signatures_that_return_its_serve(name, tmp_path):
     model, data = small_model(name)
     with model:
-        if data.sequences is not None:  # a CTR model: its own inputs, a probability per example
-            folder = model.export_saved_model(str(tmp_path))
-            loaded = tf2.saved_model.load(folder)
-            assert set(loaded.signatures) == {SCORE, 'serving_default'}
-            batch = sequence_batch(model)
-            got = loaded.signatures[SCORE](**{key: tf2.constant(value) for key, value in batch.items()})
-            np.testing.assert_array_equal(got['scores'].numpy(), model.serve(batch))
+        if model.history_inputs is not None:
+            next_item_export_matches_serve(model, data, model.export_saved_model(str(tmp_path), top_k=K))
+            return
+        if data.split is None:  # a CTR model: its own inputs, a probability per example
+            ctr_export_matches_serve(model, data, model.export_saved_model(str(tmp_path)))
             return
         train = data.split.train
         folder = model.export_saved_model(str(tmp_path), top_k=K, exclude=train)
@@ -57,6 +84,12 @@ def test_every_model_exports_signatures_that_return_its_serve(name, tmp_path):
         np.testing.assert_array_equal(pairs['scores'].numpy(), model.serve({'user_id': users, 'item_id': items}))
         if name == 'KTUP':  # its knowledge-graph output becomes a signature of its own
             assert 'score_head_relation_tail' in loaded.signatures
+
+
+def test_a_next_item_export_refuses_user_exclusions(tmp_path):
+    model, data = small_model('RNNRec')
+    with model, pytest.raises(ExportError, match='does not apply to a next-item model'):
+        model.export_saved_model(str(tmp_path), exclude=[np.array([1])] * model.max_user)
 
 
 FRESH_PROCESS = textwrap.dedent('''
@@ -139,6 +172,9 @@ def test_default_signature_names():
     assert default_signatures([('user_id',), ('user_id', 'item_id'), ('head', 'relation', 'tail')]) == {
         'recommend': ('user_id',), 'score': ('user_id', 'item_id'),
         'score_head_relation_tail': ('head', 'relation', 'tail')}
+    history = ('item_seq', 'item_seq_len')
+    assert default_signatures([history, history + ('item_id',)], history) == {
+        RECOMMEND: history, SCORE: history + ('item_id',)}
     assert default_signatures([('item_id', 'item_seq', 'item_seq_len')]) == {
         'score': ('item_id', 'item_seq', 'item_seq_len')}
 
@@ -180,3 +216,15 @@ def test_ml100k_from_the_command_line_to_a_served_export_with_titles(tmp_path):
     assert main(['recommend', run_dir, '--user', str(int(users[1]) + 1), '--k', '10'], out=printed) == 0
     lines = printed.getvalue().strip().splitlines()[1:]
     assert len(lines) == 10 and lines[0].endswith(titles[ids[1][0]])
+
+
+def test_the_history_free_youtube_model_recommends_by_user_id(tmp_path):
+    model, _ = small_model('YouTubeRec', use_history=False)
+    with model:
+        assert model.history_inputs is None
+        loaded = tf2.saved_model.load(model.export_saved_model(str(tmp_path), top_k=K))
+        users = np.array([0, 4, 9], dtype=np.int32)
+        got = loaded.signatures[RECOMMEND](user_id=tf2.constant(users))
+        ids, values = expected_top_k(model.serve({'user_id': users}), K)
+        np.testing.assert_array_equal(got['item_ids'].numpy(), ids)
+        np.testing.assert_array_equal(got['scores'].numpy(), values)
