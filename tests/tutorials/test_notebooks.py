@@ -13,6 +13,8 @@ nbclient = pytest.importorskip('nbclient')
 TUTORIALS = pathlib.Path(__file__).resolve().parents[2] / 'tutorials'
 NOTEBOOKS = sorted(TUTORIALS.glob('*.ipynb'))
 KERNEL = 'python3'
+#: Environment variable set while the suite executes a notebook: run the quick settings.
+FAST_FLAG = 'OPENREC2_TUTORIAL_FAST'
 
 
 def ensure_kernelspec() -> None:
@@ -33,6 +35,8 @@ def test_notebook_runs_without_error(path, tmp_path, monkeypatch):
     ensure_kernelspec()
     monkeypatch.setenv('MPLBACKEND', 'Agg')  # no display in the kernel
     monkeypatch.setenv('TF_CPP_MIN_LOG_LEVEL', '2')
+    # Notebooks read this to run smaller settings under test than in their text (each says which).
+    monkeypatch.setenv(FAST_FLAG, '1')
     # The kernel runs in tmp_path: a relative data home (CI uses ../shared/datasets) must
     # be made absolute against the test's working directory first.
     monkeypatch.setenv('OPENREC2_DATA', os.path.abspath(os.environ['OPENREC2_DATA']))
