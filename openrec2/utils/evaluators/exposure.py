@@ -32,12 +32,12 @@ _SCOPE = 'exposure'
 def _check_lists(top_k: np.ndarray, num_items: Optional[int] = None) -> np.ndarray:
     """``top_k`` as a 2-D int64 array; ids in ``[-1, num_items)``."""
     top_k = np.asarray(top_k)
-    if top_k.ndim != 2:
-        raise ShapeError(scoped(_SCOPE, f'top_k must be a 2-D array [n_users, K] of item ids, got shape '
-                                        f'{top_k.shape}; stack the lists (pad short ones with -1).'))
     if top_k.size and not np.issubdtype(top_k.dtype, np.integer):
         raise DTypeError(scoped(_SCOPE, f'top_k must hold integer item ids, got dtype {top_k.dtype}; pass '
                                         'item ids, not scores.'))
+    if top_k.ndim != 2:
+        raise ShapeError(scoped(_SCOPE, f'top_k must be a 2-D array [n_users, K] of item ids, got shape '
+                                        f'{top_k.shape}; stack the lists (pad short ones with -1).'))
     top_k = top_k.astype(np.int64, copy=False)
     if top_k.size and top_k.min() < -1:
         raise ShapeError(scoped(_SCOPE, f'top_k holds item id {top_k.min()}; ids are >= 0 and -1 marks an '
