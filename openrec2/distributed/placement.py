@@ -33,6 +33,8 @@ from openrec2.recommenders.graph_placement import GraphPlacement
 MODES = ('async', 'sync')
 #: Smallest part of a partitioned table (bytes): smaller variables are not split.
 DEFAULT_MIN_SLICE_BYTES = 64 << 10
+#: Tokens a worker leaving a sync run releases (steps the others may take without it).
+RELEASE_TOKENS = 1 << 20
 
 
 class ClusterPlacement(GraphPlacement):
@@ -106,6 +108,19 @@ class ClusterPlacement(GraphPlacement):
             self._queue_runners.append(sync.get_chief_queue_runner())
             self._chief_ops.append((sync.chief_init_op, sync.get_init_tokens_op()))
         self._local_step_inits = [sync.local_step_init_op for sync in self._sync_optimizers]
+        self._release = [sync.get_init_tokens_op(num_tokens=RELEASE_TOKENS) for sync in self._sync_optimizers]
+
+    def finish(self, sess) -> None:
+        """A worker leaving a sync run puts spare tokens in the token queue, so the workers still
+        training never wait for its gradient: they go on alone (the accumulator takes two
+        gradients of one worker as well as one of each). Async runs need nothing."""
+        if self._sync_optimizers and not getattr(sess, '_closed', False):
+            try:
+                sess.run(self._release)
+            except tf.errors.OpError:  # the servers are gone already: nobody is waiting
+                pass
+        if self._coordinator is not None:
+            self._coordinator.request_stop()
 
     # ------------------------------------------------------------------ session
     def session_config(self, config=None):

@@ -36,6 +36,9 @@ class GraphPlacement:
     def prepare(self, graph) -> None:
         """Build the placement's own ops in ``graph`` (called before the graph is finalised)."""
 
+    def finish(self, sess) -> None:
+        """Called by ``Recommender.close()`` before the session closes (let peers go on)."""
+
     def start_session(self, graph, init_op, init_feeds: dict, config):
         """Open the model's session and initialise (or wait for) its variables.
 

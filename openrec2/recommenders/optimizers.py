@@ -126,15 +126,17 @@ def _fix_partition_slice(slot, var, cols: int) -> None:
     cluster, :mod:`openrec2.distributed`) the place it has in the whole slot.
 
     TensorFlow copies the partition's slice of the *table* (``[rows, cols]``) to its slots,
-    which is wrong for ``mv`` (``[rows, 2 * cols]``): a Saver would refuse to build. Unpartitioned
-    variables have no slice and are left alone.
+    which is wrong for ``mv`` (``[rows, 2 * cols]``): a Saver would refuse to build. The whole
+    slot is named as the unpartitioned model names it, so a cluster's checkpoint loads into a
+    single process and back. Unpartitioned variables have no slice and are left alone.
     """
     table_slice = getattr(var, "_save_slice_info", None)
     slot_slice = getattr(slot, "_save_slice_info", None)
     if table_slice is None or slot_slice is None:
         return
     slot._set_save_slice_info(tf.Variable.SaveSliceInfo(
-        slot_slice.full_name, [table_slice.full_shape[0], 2 * cols], [table_slice.var_offset[0], 0],
+        slot.op.name.replace(var.op.name, table_slice.full_name), [table_slice.full_shape[0], 2 * cols],
+        [table_slice.var_offset[0], 0],
         [table_slice.var_shape[0], 2 * cols]))
 
 

@@ -233,7 +233,8 @@ class Recommender:
                 if self._placement is not None:
                     optimizer = self._placement.wrap_optimizer(optimizer, name)
                 with tf.variable_scope(f"optimizer_{name}"):
-                    train_op = optimizer.apply_gradients(grads, global_step=self._global_step)
+                    # An operation (SyncReplicasOptimizer returns its local-step update, a variable).
+                    train_op = _as_op(optimizer.apply_gradients(grads, global_step=self._global_step))
             self._objectives[name] = dict(settings, loss=loss, train_op=train_op, optimizer=optimizer)
 
     def _grad_post_processing(self, grad_var_list: List[Tuple[tf.Tensor, tf.Variable]]):
@@ -902,6 +903,8 @@ class Recommender:
 
     def close(self) -> None:
         """Close the session."""
+        if self._placement is not None:
+            self._placement.finish(self.sess)
         self.sess.close()
 
     def __enter__(self):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 import numpy as np
+import tensorflow as tf2
 import tensorflow.compat.v1 as tf
 
 from openrec2.errors import ShapeError, scoped
@@ -82,7 +83,7 @@ class LatentFactor(Extraction):
             initializer=make_initializer(self._init, self._shape, self._scope))
         if self._ids is None:
             output = tf.identity(self._embedding)
-        elif not isinstance(self._embedding, tf.Variable):  # a PartitionedVariable
+        elif not isinstance(self._embedding, tf2.Variable):  # a PartitionedVariable
             # A table split over parameter servers (openrec2.distributed): each part serves
             # its own rows and gets its own sparse gradient. TensorFlow's partitioners cut
             # rows into contiguous ranges, which is the 'div' strategy.
