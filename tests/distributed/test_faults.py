@@ -13,7 +13,10 @@ import pytest
 from openrec2.distributed import LocalCluster
 
 pytestmark = pytest.mark.slow
-ARGS = ['--model', 'BPR', '--dataset', 'ml-100k', '--epochs', '12', '--eval-every', '2', '--early-stop', '0']
+# Small batches make the run long enough (about a minute of training) for a restarted
+# process, which needs ~30 s to start TensorFlow here, to rejoin while the chief trains.
+ARGS = ['--model', 'BPR', '--dataset', 'ml-100k', '--epochs', '16', '--eval-every', '2', '--early-stop', '0',
+        '--batch-size', '128']
 
 
 def wait_for(condition, timeout=300, poll=0.5):
@@ -40,6 +43,8 @@ def test_a_killed_worker_restarted_rejoins_and_training_goes_on(tmp_path):
         assert cluster.wait(timeout=900) == 0
     text = log.getvalue()
     assert text.count('[worker1] training BPR from iteration 0') == 2  # the restarted worker trained again
+    after_restart = text.split('[worker1] training BPR from iteration 0')[2]
+    assert '[worker1] [iter ' in after_restart  # ... and logged its loss while the chief still ran
     ndcg, popular = final_metrics(folder)
     assert ndcg > popular
     assert all(process.poll() is not None for process in cluster.started)
