@@ -35,7 +35,7 @@ from typing import Optional, Sequence, TextIO
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')  # before TensorFlow is first imported
 
 from openrec2.datasets.registry import CTR_LOADERS, KG_LOADERS, LOADERS, SEQUENCE_LOADERS  # noqa: E402
-from openrec2.errors import OpenRecError  # noqa: E402
+from openrec2.errors import OpenRecError, SettingError, scoped  # noqa: E402
 from openrec2.trainer.console import metrics_table  # noqa: E402
 from openrec2.experiments.model_registry import MODELS, describe_defaults, get_model_spec  # noqa: E402
 
@@ -53,11 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m openrec2``.
 
     Returns:
-        The parser (sub-commands ``train``, ``evaluate``, ``recommend``, ``export``, ``compare``, ``list``).
+        The parser (sub-commands ``train``, ``cluster``, ``evaluate``, ``recommend``, ``export``, ``compare``,
+        ``list``).
     """
     parser = argparse.ArgumentParser(prog='python -m openrec2', description='Train and evaluate recommenders.')
     commands = parser.add_subparsers(dest='command', required=True,
-                                     metavar='{train,evaluate,recommend,export,compare,list}')
+                                     metavar='{train,cluster,evaluate,recommend,export,compare,list}')
     commands.add_parser('list', help='list the models, their settings and the datasets')
     _add_run_commands(commands)
     train = commands.add_parser('train', help='train a model on a dataset and print its metrics',
@@ -101,7 +102,35 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument('--progress', action=argparse.BooleanOptionalAction, default=None,
                        help='force or hide the progress bar (default: shown on a terminal)')
     train.add_argument('--quiet', action='store_true', help='print only the final table')
+    _add_cluster_options(train)
+    _add_cluster_command(commands)
     return parser
+
+
+def _add_cluster_options(train) -> None:
+    """The ``train`` options of one task of a parameter-server cluster (docs/distributed.md)."""
+    group = train.add_argument_group('cluster training', 'one task of a parameter-server cluster; without these, '
+                                                         'TF_CONFIG (if set) says the cluster and the task')
+    group.add_argument('--cluster', metavar='JSON', help='{"ps": ["host:port", ...], "worker": ["host:port", ...]}')
+    group.add_argument('--job', help='ps or worker (worker 0 is the chief)')
+    group.add_argument('--task', type=int, help='index of this task in its job')
+    group.add_argument('--sync', action='store_true', help='synchronous training (SyncReplicasOptimizer: one '
+                                                           'averaged gradient of every worker per step)')
+    group.add_argument('--min-slice-bytes', type=int, default=64 << 10,
+                       help='smallest part a table is cut into over the ps tasks (default 64 KiB)')
+
+
+def _add_cluster_command(commands) -> None:
+    """``cluster``: a whole cluster as local processes; other arguments are those of ``train``."""
+    cluster = commands.add_parser(
+        'cluster', help='train on a local parameter-server cluster (processes on 127.0.0.1)',
+        description='Start --ps parameter servers and --workers workers on free ports of 127.0.0.1, each running '
+                    '"train" with the other arguments given here (--model, --dataset, ...), print their logs '
+                    'prefixed by task, and stop them all when the chief (worker 0) finishes, on an error or Ctrl-C.')
+    cluster.add_argument('--ps', type=int, default=2, help='parameter servers (default 2)')
+    cluster.add_argument('--workers', type=int, default=2, help='workers (default 2)')
+    cluster.add_argument('--sync', action='store_true', help='synchronous training')
+    cluster.add_argument('--timeout', type=float, help='seconds to wait for the chief before stopping everything')
 
 
 def _add_run_commands(commands) -> None:
@@ -196,11 +225,22 @@ def run_train(args: argparse.Namespace, out: TextIO) -> dict:
     Raises:
         OpenRecError: Bad options or data, or a collapsed model (the message says what to change).
     """
+    from openrec2.distributed.cluster_config import resolve
     from openrec2.experiments.experiment import run_experiment
     spec = get_model_spec(args.model)
     _check_stop_metric(args, spec)
     settings = experiment_settings(args)
-    result = run_experiment(spec.name, args.dataset, settings, log_stream=out)
+    config = resolve(args.cluster, args.job, args.task)
+    if config is None:
+        result = run_experiment(spec.name, args.dataset, settings, log_stream=out)
+    else:
+        from openrec2.distributed.task import run_task
+        result = run_task(config, spec.name, args.dataset, settings, mode='sync' if args.sync else 'async',
+                          min_slice_bytes=args.min_slice_bytes, log_stream=out)
+        if not config.is_chief:
+            print(f'{config.name}: trained {result.history.iterations_run} iterations on its shard', file=out)
+            return {'validation': None, 'test': None, 'popularity': {}, 'history': result.history,
+                    'seconds': result.seconds, 'result': result}
     report = io.StringIO()
     print_report(result, report)
     out.write(report.getvalue())
@@ -358,6 +398,30 @@ def _list(out: TextIO) -> None:
         print(f'  {name}' + (f' (also {", ".join(extras)})' if extras else ''), file=out)
 
 
+def run_cluster(args: argparse.Namespace, train_args: Sequence[str], out: TextIO) -> int:
+    """Run a local cluster of ``train`` processes (:class:`~openrec2.distributed.launcher.LocalCluster`).
+
+    Args:
+        args: Parsed ``cluster`` arguments.
+        train_args: The ``train`` arguments every task gets.
+        out: Stream of the prefixed logs.
+
+    Returns:
+        The chief's exit code.
+
+    Raises:
+        SettingError: bad counts, or ``train`` arguments that do not parse.
+        ClusterError: a parameter server died, or the timeout passed.
+    """
+    from openrec2.distributed.launcher import LocalCluster
+    parsed = build_parser().parse_args(['train', *train_args])  # refuse bad train arguments before any process
+    if parsed.cluster or parsed.job or parsed.task is not None:
+        raise SettingError(scoped('cluster', 'the cluster command chooses --cluster/--job/--task itself; '
+                                             'leave them out.'))
+    return LocalCluster(args.ps, args.workers, train_args, mode='sync' if args.sync else 'async',
+                        log_stream=out).run(timeout=args.timeout)
+
+
 def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None) -> int:
     """Entry point of ``python -m openrec2`` and the ``openrec2`` console script.
 
@@ -371,13 +435,18 @@ def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None) -> 
         model or dataset, listing the valid ones.
     """
     out = out if out is not None else sys.stdout
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command != 'cluster' and extra:
+        parser.error(f'unrecognized arguments: {" ".join(extra)}')
     import tensorflow.compat.v1 as tf
     tf.get_logger().setLevel('ERROR')  # TensorFlow's deprecation notices are not ours to show
     if args.command == 'list':
         _list(out)
         return 0
     try:
+        if args.command == 'cluster':
+            return run_cluster(args, extra, out)
         {'train': run_train, 'evaluate': run_evaluate, 'recommend': run_recommend, 'export': run_export,
          'compare': run_compare}[args.command](args, out)
     except OpenRecError as error:

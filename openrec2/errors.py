@@ -77,6 +77,11 @@ class CheckpointError(OpenRecError, RuntimeError):
     """A checkpoint cannot be written or read."""
 
 
+class ClusterError(OpenRecError, RuntimeError):
+    """A parameter-server cluster cannot run: a task is unreachable or died, or the
+    chief never initialised the variables."""
+
+
 class ExportError(OpenRecError, RuntimeError):
     """A model cannot be exported (SavedModel or HDF5), or an export cannot be read back."""
 

@@ -477,7 +477,8 @@ def baseline_results(spec: ModelSpec, data: ExperimentData, plan: dict, evaluato
 
 # ---------------------------------------------------------------------- running
 def run_experiment(model_name: str, dataset: str, settings: Optional[ExperimentSettings] = None,
-                   log_stream: Optional[TextIO] = None, data: Optional[ExperimentData] = None) -> ExperimentResult:
+                   log_stream: Optional[TextIO] = None, data: Optional[ExperimentData] = None,
+                   cluster=None) -> ExperimentResult:
     """Train a registered model on a named dataset and evaluate it next to the baseline.
 
     Args:
@@ -486,6 +487,11 @@ def run_experiment(model_name: str, dataset: str, settings: Optional[ExperimentS
         settings: Options (None: all defaults).
         log_stream: Stream of the training log (default stdout).
         data: Data already loaded for this model's kind (benchmarks share one split).
+        cluster: A :class:`~openrec2.distributed.placement.ClusterPlacement` to train on a
+            parameter-server cluster as one of its workers (None: in this process). Each
+            worker trains on its own user shard of the training split; only the chief
+            (worker 0) evaluates, checkpoints and writes the run folder; the other workers
+            return a result without metrics.
 
     Returns:
         The :class:`ExperimentResult`.
@@ -500,6 +506,10 @@ def run_experiment(model_name: str, dataset: str, settings: Optional[ExperimentS
     data = data if data is not None else load_experiment_data(spec, dataset, settings)
     pretraining, keywords = None, model_keywords(spec, data, settings)
     temporary = None
+    if cluster is not None:
+        _check_cluster_experiment(spec, settings, cluster)
+        if not cluster.is_chief:  # only the chief writes (and resumes) the run folder
+            settings = replace(settings, save_dir=None, resume=False)
     if settings.save_dir:
         write_settings(settings.save_dir, spec.name, dataset, settings)
     try:
@@ -508,7 +518,7 @@ def run_experiment(model_name: str, dataset: str, settings: Optional[ExperimentS
                       else (temporary := tempfile.TemporaryDirectory(prefix='openrec2_pretrain_')).name)
             pretraining = _pretrain(spec, dataset, data, settings, folder, log_stream)
             keywords.update(pretrained_keywords(spec, settings, pretraining.checkpoint, keywords))
-        result = _train_and_evaluate(spec, dataset, data, settings, keywords, log_stream)
+        result = _train_and_evaluate(spec, dataset, data, settings, keywords, log_stream, cluster)
     finally:
         if temporary is not None:
             temporary.cleanup()
@@ -528,6 +538,19 @@ def run_experiment(model_name: str, dataset: str, settings: Optional[ExperimentS
         error.result = result
         raise error
     return result
+
+
+def _check_cluster_experiment(spec: ModelSpec, settings: ExperimentSettings, cluster) -> None:
+    """Refuse what cluster training does not do: models not trained on an interaction split,
+    and a pretraining step."""
+    if spec.data not in ('interactions', 'item_features', 'knowledge_graph'):
+        raise SettingError(scoped(spec.name, (
+            f'cluster training shards an interaction split by user; {spec.name} trains on {spec.data} data. '
+            'Train it in one process.')))
+    if needs_pretraining(spec, settings):
+        raise SettingError(scoped(spec.name, (
+            f'{spec.name} starts from a {spec.pretrain} pretraining, which cluster training does not run; train '
+            f'{spec.pretrain} first and pass its checkpoint (--set pre_model_path=...).')))
 
 
 def needs_pretraining(spec: ModelSpec, settings: ExperimentSettings) -> bool:
@@ -571,16 +594,34 @@ def _pretrain(spec: ModelSpec, dataset: str, data: ExperimentData, settings: Exp
 
 
 def _train_and_evaluate(spec: ModelSpec, dataset: str, data: ExperimentData, settings: ExperimentSettings,
-                        keywords: dict, log_stream: Optional[TextIO]) -> ExperimentResult:
+                        keywords: dict, log_stream: Optional[TextIO], cluster=None) -> ExperimentResult:
+    """Build, train and evaluate the model (in one process, or as one worker of ``cluster``).
+
+    In a cluster every worker trains its own user shard (:mod:`openrec2.distributed.sharding`)
+    in the same trainer loop; only the chief evaluates, stops early, checkpoints and runs the
+    final evaluation and the baseline (the other workers return no metrics).
+    """
+    from openrec2.recommenders.graph_placement import placing
     from openrec2.trainer.model_trainer import ModelTrainer
-    model = spec.recommender_class()(**keywords)
+    with placing(cluster):
+        model = spec.recommender_class()(**keywords)
+    chief = cluster is None or cluster.is_chief
+    train_data, sampler_settings = data, settings
+    if cluster is not None:
+        from openrec2.distributed.sharding import shard_split
+        workers, task = cluster.config.num_workers, cluster.config.task
+        train_data = replace(data, split=shard_split(data.split, workers, task, seed=settings.seed))
+        sampler_settings = replace(settings, seed=settings.seed + task)  # each worker its own stream
+    if not chief:
+        settings = replace(settings, early_stop=False)
     train_plan, evaluators = evaluation_plan(spec, data, settings, final=False)
     final_plan, _ = evaluation_plan(spec, data, settings, final=True)
     stop_metric = settings.early_stop_metric or ('AUC' if spec.data in LABELLED_KINDS else
                                                  f'NDCG@{min(settings.topk)}')
     use_early_stop = settings.early_stop and 'validation' in train_plan
-    sampler, per_epoch = training_samplers(spec, data, settings, model)
+    sampler, per_epoch = training_samplers(spec, train_data, sampler_settings, model)
     samplers = list(sampler.values()) if isinstance(sampler, dict) else [sampler]
+    results, final_seconds, checkpoint = {}, 0.0, None
     try:
         trainer = ModelTrainer(model, save_dir=settings.save_dir,
                                early_stop_metric=stop_metric if use_early_stop else None,
@@ -589,19 +630,24 @@ def _train_and_evaluate(spec: ModelSpec, dataset: str, data: ExperimentData, set
         eval_iter = settings.eval_every * per_epoch
         history = trainer.train(total_iter=settings.epochs * per_epoch, eval_iter=eval_iter,
                                 save_iter=eval_iter if settings.save_dir else None, train_sampler=sampler,
-                                eval_samplers=train_plan if use_early_stop or settings.verbose else {},
+                                eval_samplers=train_plan if chief and (use_early_stop or settings.verbose) else {},
                                 evaluators=evaluators, resume=settings.resume)
-        checkpoint = model.save(settings.save_dir, name=FINAL_CHECKPOINT) if settings.save_dir else None
-        eval_started = time.perf_counter()
-        results = trainer.evaluate(final_plan, evaluators)
-        final_seconds = time.perf_counter() - eval_started
+        if chief:
+            checkpoint = model.save(settings.save_dir, name=FINAL_CHECKPOINT) if settings.save_dir else None
+            eval_started = time.perf_counter()
+            results = trainer.evaluate(final_plan, evaluators)
+            final_seconds = time.perf_counter() - eval_started
     finally:
         for one in samplers:
             one.close()
         model.close()
-    baseline_name, baseline = baseline_results(spec, data, final_plan, evaluators, settings.seed)
+    baseline_name, baseline = (baseline_results(spec, data, final_plan, evaluators, settings.seed) if chief
+                               else ('MostPopular', {}))
     shown = {key: value for key, value in keywords.items() if not isinstance(value, np.ndarray)
              and key not in ('max_user', 'max_item', 'num_entities', 'num_relations')}
+    protocol = data.protocol if cluster is None else (
+        f'{data.protocol}; cluster of {cluster.config.num_ps} ps x {cluster.config.num_workers} workers '
+        f'({cluster.mode}), training split sharded by user')
     return ExperimentResult(spec.name, dataset, results, baseline, baseline_name, history, per_epoch, shown,
-                            0.0, final_seconds, protocol=data.protocol, checkpoint=checkpoint,
+                            0.0, final_seconds, protocol=protocol, checkpoint=checkpoint,
                             early_stop_metric=stop_metric if use_early_stop else None)

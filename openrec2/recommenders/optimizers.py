@@ -61,9 +61,10 @@ class LazyAdamOptimizer(tf.train.AdamOptimizer):
             self._create_non_slot_variable(initial_value=self._beta2, name="beta2_power", colocate_with=first)
         for var in tables:
             rows, cols = (var.shape.as_list() + [1])[:2]
-            self._get_or_make_slot_with_initializer(
+            slot = self._get_or_make_slot_with_initializer(
                 var, tf.zeros_initializer(), tf.TensorShape([rows, 2 * cols]), var.dtype.base_dtype,
                 "mv", self._name)
+            _fix_partition_slice(slot, var, cols)
 
     def _hyper(self, dtype):
         """Bias-corrected step size, beta1, beta2 and epsilon as ``dtype`` tensors."""
@@ -118,6 +119,25 @@ class LazyAdamOptimizer(tf.train.AdamOptimizer):
 
     def _apply_sparse(self, grad, var):
         raise _needs_resource_variables(var)
+
+
+def _fix_partition_slice(slot, var, cols: int) -> None:
+    """Give the ``mv`` slot of one partition of a partitioned table (a parameter-server
+    cluster, :mod:`openrec2.distributed`) the place it has in the whole slot.
+
+    TensorFlow copies the partition's slice of the *table* (``[rows, cols]``) to its slots,
+    which is wrong for ``mv`` (``[rows, 2 * cols]``): a Saver would refuse to build. The whole
+    slot is named as the unpartitioned model names it, so a cluster's checkpoint loads into a
+    single process and back. Unpartitioned variables have no slice and are left alone.
+    """
+    table_slice = getattr(var, "_save_slice_info", None)
+    slot_slice = getattr(slot, "_save_slice_info", None)
+    if table_slice is None or slot_slice is None:
+        return
+    slot._set_save_slice_info(tf.Variable.SaveSliceInfo(
+        slot.op.name.replace(var.op.name, table_slice.full_name), [table_slice.full_shape[0], 2 * cols],
+        [table_slice.var_offset[0], 0],
+        [table_slice.var_shape[0], 2 * cols]))
 
 
 def _as_rows(values):

@@ -9,6 +9,7 @@ optimisers, feeding with checks, save/load with optimiser state.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import OrderedDict
 from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
@@ -28,6 +29,7 @@ from openrec2.errors import (
 )
 from openrec2.modules import FeaturePerturbation, Module, snake_case
 from openrec2.modules.array_initializer import initializer_feeds
+from openrec2.recommenders.graph_placement import active_placement
 from openrec2.recommenders.optimizers import OPTIMIZERS, make_optimizer
 from openrec2.recommenders.pretrained import checkpoint_prefix
 from openrec2.validation import check_choice, check_int, check_learning_rate, check_non_negative
@@ -91,11 +93,14 @@ class Recommender:
         self._post_training_ops: List[tf.Operation] = []
         self._feature_perturbation: Optional[FeaturePerturbation] = None
 
+        # A cluster (openrec2.distributed) places the graph; None is the ordinary single process.
+        self._placement = active_placement()
         self.graph = tf.Graph()
-        with self.graph.as_default():
+        with self.graph.as_default(), self._device_scope():
             if seed is not None:
                 tf.set_random_seed(seed)
-            with tf.variable_scope(self._scope):
+            partitioner = None if self._placement is None else self._placement.partitioner()
+            with tf.variable_scope(self._scope, partitioner=partitioner):
                 self._global_step = tf.get_variable("global_step", shape=[], dtype=tf.int64,
                                                     trainable=False, initializer=tf.zeros_initializer())
                 # Training noise is drawn from the step (openrec2.modules.step_random), so that a
@@ -123,11 +128,22 @@ class Recommender:
             self._finite_op = tf.reduce_all(tf.stack(
                 [tf.reduce_all(tf.math.is_finite(v)) for v in tf.trainable_variables()] or [tf.constant(True)]))
             self._init_op = tf.group(tf.global_variables_initializer(), tf.local_variables_initializer())
-            self.sess = tf.Session(graph=self.graph, config=sess_config)
-            self.sess.run(self._init_op, feed_dict=initializer_feeds(self.graph))
+            if self._placement is None:
+                self.sess = tf.Session(graph=self.graph, config=sess_config)
+                self.sess.run(self._init_op, feed_dict=initializer_feeds(self.graph))
+            else:
+                self._placement.prepare(self.graph)
+                self.sess = self._placement.start_session(self.graph, self._init_op,
+                                                          initializer_feeds(self.graph), sess_config)
             if init_dict:
                 self._apply_init_dict(init_dict)
         self.graph.finalize()  # a step never adds ops (the legacy add_n-per-step leak)
+
+    def _device_scope(self):
+        """Where the graph's ops go: the placement's device function, or nowhere in particular."""
+        if self._placement is None:
+            return contextlib.nullcontext()
+        return self._placement.device_scope()
 
     # ================================================================ graph build
     def _build_training_graph(self) -> None:
@@ -214,8 +230,11 @@ class Recommender:
                     raise TrainingError(scoped(self._scope, (
                         f"objective {name!r} has no trainable variable with a gradient.")))
                 grads = self._grad_post_processing(grads)
+                if self._placement is not None:
+                    optimizer = self._placement.wrap_optimizer(optimizer, name)
                 with tf.variable_scope(f"optimizer_{name}"):
-                    train_op = optimizer.apply_gradients(grads, global_step=self._global_step)
+                    # An operation (SyncReplicasOptimizer returns its local-step update, a variable).
+                    train_op = _as_op(optimizer.apply_gradients(grads, global_step=self._global_step))
             self._objectives[name] = dict(settings, loss=loss, train_op=train_op, optimizer=optimizer)
 
     def _grad_post_processing(self, grad_var_list: List[Tuple[tf.Tensor, tf.Variable]]):
@@ -628,8 +647,9 @@ class Recommender:
             reader = tf.train.load_checkpoint(prefix)
             stored = reader.get_variable_to_shape_map()
             for variable in self.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES):
-                if variable.op.name in stored:
-                    reader.get_tensor(variable.op.name)
+                name = _saved_name_and_shape(variable)[0]
+                if name in stored:
+                    reader.get_tensor(name)
         except tf.errors.OpError:
             raise
         except Exception as err:  # TensorFlow's reader raises plain Python errors for a short file
@@ -646,7 +666,7 @@ class Recommender:
         stored = tf.train.load_checkpoint(prefix).get_variable_to_shape_map()
         problems = []
         for variable in self.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES):
-            name, shape = variable.op.name, variable.shape.as_list()
+            name, shape = _saved_name_and_shape(variable)
             if name not in stored:
                 problems.append(f"{name} is missing")
             elif list(stored[name]) != shape:
@@ -883,6 +903,8 @@ class Recommender:
 
     def close(self) -> None:
         """Close the session."""
+        if self._placement is not None:
+            self._placement.finish(self.sess)
         self.sess.close()
 
     def __enter__(self):
@@ -890,6 +912,15 @@ class Recommender:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _saved_name_and_shape(variable) -> Tuple[str, List[int]]:
+    """Name and shape under which a Saver stores ``variable``: the whole table's for one
+    partition of a partitioned table (a checkpoint holds the table, not its parts)."""
+    piece = getattr(variable, "_save_slice_info", None)
+    if piece is not None:
+        return piece.full_name, list(piece.full_shape)
+    return variable.op.name, variable.shape.as_list()
 
 
 def _as_op(value) -> tf.Operation:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 import numpy as np
+import tensorflow as tf2
 import tensorflow.compat.v1 as tf
 
 from openrec2.errors import ShapeError, scoped
@@ -82,6 +83,11 @@ class LatentFactor(Extraction):
             initializer=make_initializer(self._init, self._shape, self._scope))
         if self._ids is None:
             output = tf.identity(self._embedding)
+        elif not isinstance(self._embedding, tf2.Variable):  # a PartitionedVariable
+            # A table split over parameter servers (openrec2.distributed): each part serves
+            # its own rows and gets its own sparse gradient. TensorFlow's partitioners cut
+            # rows into contiguous ranges, which is the 'div' strategy.
+            output = tf.nn.embedding_lookup(self._embedding, self._ids, partition_strategy="div")
         else:
             output = tf.gather(self._embedding, self._ids)
         self._outputs.append(output)
@@ -89,7 +95,8 @@ class LatentFactor(Extraction):
 
     @property
     def embedding(self) -> tf.Variable:
-        """The embedding table variable."""
+        """The embedding table variable (a ``tf.PartitionedVariable`` when a cluster placement
+        partitions it, see :mod:`openrec2.distributed`)."""
         return self._embedding
 
     def censor_l2_norm_op(self, censor_id_list=None, max_norm: float = 1.0) -> tf.Operation:

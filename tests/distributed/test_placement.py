@@ -1,0 +1,142 @@
+"""A BPR on an in-process 2-ps cluster: tables split over both servers, the sparse Adam
+update on the servers, async and sync training learn a planted problem, and the chief's
+checkpoint loads into a single-process model."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from openrec2.datasets import make_planted_implicit
+from openrec2.errors import SettingError
+from openrec2.recommenders import BPR, PMF
+from openrec2.recommenders.graph_placement import placing
+from openrec2.utils.evaluators import AUC, Recall, evaluate
+from openrec2.utils.samplers import PairwiseSampler, StratifiedPointwiseSampler
+
+from inprocess import inprocess_cluster, worker_placement
+
+
+@pytest.fixture(scope='module')
+def split():
+    return make_planted_implicit(num_users=200, num_items=150, rank=4, per_user=20, seed=1)
+
+
+def metrics(model, split):
+    users = np.arange(split.max_user)
+    return evaluate(model.serve_all_items(users), split.test.item_lists(users), split.train.item_lists(users),
+                    evaluators=[AUC(), Recall(10)])
+
+
+def popularity(split):
+    users = np.arange(split.max_user)
+    scores = np.tile(split.train.item_popularity.astype(np.float64), (split.max_user, 1))
+    return evaluate(scores, split.test.item_lists(users), split.train.item_lists(users), evaluators=[AUC(), Recall(10)])
+
+
+def build(cls, split, placement, **kw):
+    with placing(placement):
+        return cls(batch_size=256, max_user=split.max_user, max_item=split.max_item, dim_embed=8, lr=0.01, seed=0, **kw)
+
+
+def ps_of(device):
+    """``'/job:ps/task:1'`` -> 1 (None for a worker device)."""
+    return int(device.split('task:')[1].split('/')[0]) if '/job:ps' in device else None
+
+
+def test_tables_and_slots_live_half_on_each_ps_and_adam_runs_there(split):
+    cluster, _ = inprocess_cluster(2, 1)
+    model = build(BPR, split, worker_placement(cluster, 0))
+    with model:
+        variables = {v.op.name: v for v in model.graph.get_collection('variables')}
+        for table in ('bpr/user/embedding', 'bpr/item/embedding'):
+            parts = sorted(name for name in variables if name.startswith(table + '/part_') and name.count('/') == 3)
+            assert len(parts) == 2, sorted(variables)
+            devices = [ps_of(variables[name].device) for name in parts]
+            assert sorted(devices) == [0, 1]  # one part on each parameter server
+            rows = [variables[name].shape[0] for name in parts]
+            assert sum(rows) == (split.max_user if 'user' in table else split.max_item)
+            for name in parts:  # the lazy Adam slot sits beside its part
+                slot = [v for n, v in variables.items() if (name + '/') in n]
+                assert slot and slot[0].device == variables[name].device
+        updates = [op for op in model.graph.get_operations() if op.type == 'Openrec2SparseLazyAdam']
+        if updates:  # the fused kernel (compiled here) runs where each part lives
+            # one per part of each table (factors and the item bias), half on each server
+            parts = [v for v in model.graph.get_collection('trainable_variables') if '/part_' in v.op.name]
+            assert len(updates) == len(parts) >= 4
+            assert sorted(ps_of(op.device) for op in updates) == sorted(ps_of(v.device) for v in parts)
+            assert {ps_of(op.device) for op in updates} == {0, 1}
+        else:
+            scatters = [op for op in model.graph.get_operations() if op.type == 'ResourceScatterSub']
+            assert {ps_of(op.device) for op in scatters} == {0, 1}
+        assert all(op.device.startswith('/job:worker/task:0') for op in model.graph.get_operations()
+                   if op.type == 'MatMul')
+
+
+def test_async_bpr_learns_and_its_checkpoint_loads_in_one_process(split, tmp_path):
+    cluster, _ = inprocess_cluster(2, 1)
+    model = build(BPR, split, worker_placement(cluster, 0))
+    with model, PairwiseSampler(split.train, batch_size=256, seed=0) as sampler:
+        first = np.mean([model.train(next(sampler)) for _ in range(10)])
+        for _ in range(300):
+            last = model.train(next(sampler))
+        learned = metrics(model, split)
+        prefix = model.save(str(tmp_path))
+        scores = model.serve_all_items(np.arange(20))
+    assert last < 0.7 * first
+    assert learned['AUC'] > max(0.8, popularity(split)['AUC'] + 0.1)
+    assert learned['Recall@10'] > 1.5 * popularity(split)['Recall@10']
+    # A checkpoint stores whole tables: a single-process model of the same shape loads it.
+    with build(BPR, split, None) as local:
+        local.load(prefix)
+        np.testing.assert_allclose(local.serve_all_items(np.arange(20)), scores, rtol=1e-5, atol=1e-6)
+
+
+def test_sync_two_workers_learn_and_take_one_averaged_step_each(split):
+    cluster, _ = inprocess_cluster(2, 2)
+    placements = [worker_placement(cluster, task, mode='sync') for task in range(2)]
+    chief, other = (build(BPR, split, placement) for placement in placements)
+    steps, errors = 150, []
+    halves = [split.train.data[split.train.data['user_id'] % 2 == k] for k in range(2)]
+    from openrec2.utils.dataset import Dataset
+
+    def run(model, placement, rows, seed):
+        try:
+            with PairwiseSampler(Dataset(rows, split.max_user, split.max_item), batch_size=256, seed=seed) as sampler:
+                for _ in range(steps):
+                    model.train(next(sampler))
+            placement.finish(model.sess)  # what close() does: the other worker never waits for this one
+        except Exception as err:  # reported below
+            errors.append(err)
+    threads = [threading.Thread(target=run, args=(model, placement, rows, task))
+               for task, (model, placement, rows) in enumerate(zip((chief, other), placements, halves))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert not errors and not any(t.is_alive() for t in threads)
+    # A global step applies the average of two gradients (one of each worker while both
+    # train; the last worker's own two once the other left and released its tokens).
+    assert steps // 2 <= chief.global_step <= steps
+    learned = metrics(chief, split)
+    chief.close()
+    other.close()
+    assert learned['AUC'] > max(0.8, popularity(split)['AUC'] + 0.1)
+
+
+def test_pmf_trains_on_the_cluster(split):
+    cluster, _ = inprocess_cluster(2, 1)
+    with build(PMF, split, worker_placement(cluster, 0)) as model, \
+            StratifiedPointwiseSampler(split.train, batch_size=256, pos_ratio=0.2, seed=0) as sampler:
+        for _ in range(300):
+            model.train(next(sampler))
+        assert metrics(model, split)['AUC'] > popularity(split)['AUC'] + 0.05
+
+
+def test_a_ps_task_builds_no_model(split):
+    cluster, _ = inprocess_cluster(1, 1)
+    from openrec2.distributed import ClusterConfig, ClusterPlacement
+    with pytest.raises(SettingError, match='ps0 is a parameter server'):
+        ClusterPlacement(ClusterConfig(cluster, 'ps', 0), server=None)
+    with pytest.raises(SettingError, match='mode must be one of'):
+        ClusterPlacement(ClusterConfig(cluster, 'worker', 0), server=None, mode='semi')
