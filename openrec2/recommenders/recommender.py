@@ -37,8 +37,9 @@ DEFAULT_OBJECTIVE = "default"
 #: Keys the samplers' batches carry for every model; serve() ignores them when unused.
 BATCH_KEYS = ("user_id", "label")
 #: Legacy OpenRec batch keys, added beside openrec2's for a legacy ``_input_mappings``.
-LEGACY_BATCH_KEYS = {"user_id": "user_id_input", "item_id": "item_id_input", "p_item_id": "p_item_id_input",
-                     "n_item_id": "n_item_id_input", "label": "labels"}
+LEGACY_BATCH_KEYS = {"user_id": ("user_id_input",), "item_id": ("item_id_input",),
+                     "p_item_id": ("p_item_id_input",), "n_item_id": ("n_item_id_input", "n_item_id_inputs"),
+                     "label": ("labels",)}
 
 
 class Recommender:
@@ -158,7 +159,7 @@ class Recommender:
         self._build_optimizer()
         self._adopt_legacy_optimizer()
         for op in self._build_post_training_ops() or ():  # legacy hooks return their ops
-            self._add_post_training_op(op)
+            self._add_post_training_op(_as_op(op))
 
     def _build_serving_graph(self) -> None:
         """Build the serving graph over the training graph's variables."""
@@ -281,7 +282,7 @@ class Recommender:
         openrec2 feeds inputs by name, so this base version is never called. A subclass
         that overrides it (a legacy OpenRec model) is fed through it instead: its batches
         carry the legacy keys (``user_id_input``, ``item_id_input``, ``p_item_id_input``,
-        ``n_item_id_input``, ``labels``) beside openrec2's, serving batches get
+        ``n_item_id_input``/``n_item_id_inputs``, ``labels``) beside openrec2's, serving batches get
         ``item_id_input = arange(max_item)`` when they have none (as the legacy trainer
         passed), and :meth:`serve` returns ``self._scores``.
 
@@ -300,9 +301,10 @@ class Recommender:
             batch = {name: batch[name] for name in batch.dtype.names}
         self._require_mapping(batch)
         batch = dict(batch)
-        for key, legacy_key in LEGACY_BATCH_KEYS.items():
-            if key in batch and legacy_key not in batch:
-                batch[legacy_key] = batch[key]
+        for key, legacy_keys in LEGACY_BATCH_KEYS.items():
+            for legacy_key in legacy_keys:
+                if key in batch and legacy_key not in batch:
+                    batch[legacy_key] = batch[key]
         if not train and "item_id_input" not in batch:
             batch["item_id_input"] = np.arange(self._max_item, dtype=np.int32)
         try:
