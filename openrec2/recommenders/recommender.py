@@ -337,6 +337,53 @@ class Recommender:
         self._loss = settings.get("loss")
         self._train_op = settings.get("train_op")
 
+    def compute_module_outputs(self, name: str, batch_data, train: bool = True) -> list:
+        """Legacy OpenRec: the outputs of one registered module on a batch.
+
+        Args:
+            name: Module name given to :meth:`_add_module`.
+            batch_data: Batch feeding the inputs the module depends on.
+            train: Module of the training (True) or serving (False) graph.
+
+        Returns:
+            A list of numpy arrays (empty for a module without outputs).
+
+        Raises:
+            MissingInputError: No such module, or the batch lacks an input it needs.
+        """
+        outputs = self._get_module(name, train).get_outputs()
+        if not outputs:
+            return []
+        return self.sess.run(outputs, feed_dict=self._feed_for(outputs, batch_data, train))
+
+    def compute_module_loss(self, name: str, batch_data, train: bool = True):
+        """Legacy OpenRec: the loss of one registered module on a batch.
+
+        Args:
+            name: Module name given to :meth:`_add_module`.
+            batch_data: Batch feeding the inputs the loss depends on.
+            train: Module of the training (True) or serving (False) graph.
+
+        Returns:
+            The loss value (a float for a module without a loss tensor).
+
+        Raises:
+            MissingInputError: No such module, or the batch lacks an input it needs.
+        """
+        loss = self._get_module(name, train).get_loss()
+        if isinstance(loss, (int, float)):
+            return float(loss)
+        return self.sess.run(loss, feed_dict=self._feed_for([loss], batch_data, train))
+
+    def _feed_for(self, tensors: Sequence[tf.Tensor], batch, train: bool) -> dict:
+        """Feed dict of the inputs ``tensors`` depend on (a legacy model's own mapping)."""
+        if self._legacy_mappings:
+            return self._legacy_feed(batch, train)
+        placeholders = {ph.op for ph, _ in self._inputs[train].values() if ph is not None}
+        needed = {op for op in _ancestor_ops([t.op for t in tensors]) if op in placeholders}
+        names = [name for name, (ph, _) in self._inputs[train].items() if ph is not None and ph.op in needed]
+        return self._feed_dict(batch, names, train)
+
     @property
     def _sess(self) -> tf.Session:
         """Legacy name of :attr:`sess`."""

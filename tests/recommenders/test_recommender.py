@@ -359,3 +359,18 @@ def test_openrec2_models_still_refuse_a_name_declared_twice():
 
     with pytest.raises(VariableSharingError, match='declared twice'):
         Twice(batch_size=4, max_user=5, max_item=6, dim_embed=2)
+
+
+def test_legacy_compute_module_outputs_and_loss(model):
+    rng = np.random.default_rng(0)
+    batch = _batch(rng)
+    user_vectors = model.compute_module_outputs('user_vec', batch)[0]
+    assert user_vectors.shape == (16, 4)
+    assert np.isfinite(model.compute_module_loss('interaction', batch))
+    assert model.compute_module_outputs('user_vec', {'user_id': np.arange(3)}, train=False)[0].shape == (3, 4)
+    with pytest.raises(MissingInputError, match="lacks input 'user_id'"):
+        model.compute_module_outputs('user_vec', {'p_item_id': np.arange(3)})
+    legacy = _legacy_pmf()
+    with legacy:
+        out = legacy.compute_module_outputs('user_vec', {'user_id_input': np.arange(2)}, train=False)
+        assert out[0].shape == (2, 8)
