@@ -11,8 +11,12 @@ import inspect
 import pytest
 
 import openrec2
+import openrec2.modules as modules
+import openrec2.modules.extractions as extractions
+import openrec2.modules.fusions as fusions
 import openrec2.modules.interactions as interactions
 import openrec2.recommenders as recommenders
+import openrec2.utils.evaluators as evaluators
 
 _BPR = ["batch_size", "max_user", "max_item", "dim_embed", "test_batch_size", "l2_reg", "opt", "lr", "init_dict",
         "sess_config"]
@@ -85,3 +89,55 @@ def test_a_positional_legacy_pmf_call_is_not_reinterpreted():
     with recommenders.PMF(10, 8, 30, 50) as model:  # (batch_size, dim_embed, max_user, max_item)
         assert (model.batch_size, model.max_user, model.max_item) == (10, 30, 50)
         assert model.serve({"user_id": [0, 29]}).shape == (2, 50)
+
+
+BASES = {  # legacy OpenRec's base classes (openrec/tf1/legacy/...), positional order included
+    "Recommender": (recommenders.Recommender,
+                    ["batch_size", "max_user", "max_item", "extra_interactions_funcs", "extra_fusions_funcs",
+                     "test_batch_size", "l2_reg", "opt", "lr", "init_dict", "sess_config"]),
+    "Module": (modules.Module, ["train", "l2_reg", "scope", "reuse"]),
+    "Extraction": (extractions.Extraction, ["train", "l2_reg", "scope", "reuse"]),
+    "Interaction": (interactions.Interaction, ["train", "l2_reg", "scope", "reuse"]),
+    "Fusion": (fusions.Fusion, ["train", "l2_reg", "scope", "reuse"]),
+    "Average": (fusions.Average, ["module_list", "weight", "scope", "reuse"]),
+    "Concat": (fusions.Concat, ["module_list", "axis", "scope", "reuse"]),
+    "LatentFactor": (extractions.LatentFactor, ["shape", "init", "ids", "l2_reg", "scope", "reuse"]),
+    "SDAE": (extractions.SDAE, ["in_tensor", "dims", "dropout", "l2_reconst", "train", "l2_reg", "scope", "reuse"]),
+    "TemporalLatentFactor": (extractions.TemporalLatentFactor,
+                             ["shape", "mlp_dims", "ids", "init", "mlp_pretrain", "l2_reg", "train", "scope",
+                              "reuse"]),
+    "Evaluator": (evaluators.Evaluator, ["etype", "name"]),
+    "AUC": (evaluators.AUC, ["name"]),
+    "MSE": (evaluators.MSE, ["name"]),
+    "Recall": (evaluators.Recall, ["recall_at", "name"]),
+    "Precision": (evaluators.Precision, ["precision_at", "name"]),
+    "NDCG": (evaluators.NDCG, ["ndcg_at", "name"]),
+    "ImplicitEvalManager": (evaluators.ImplicitEvalManager, ["evaluators"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BASES))
+def test_bases_modules_and_evaluators_take_the_legacy_parameters_in_order(name):
+    cls, legacy = BASES[name]
+    assert parameters(cls)[:len(legacy)] == legacy
+
+
+def test_a_module_list_given_first_to_fusion_fails_instead_of_becoming_train():
+    import tensorflow.compat.v1 as tf
+
+    from openrec2.errors import UnknownOptionError
+    with tf.Graph().as_default(), pytest.raises(UnknownOptionError, match="legacy order"):
+        fusions.Fusion([tf.zeros([2, 3])])
+
+
+def test_a_positional_legacy_pairwise_sampler_call_fails_clearly():
+    import numpy as np
+
+    from openrec2.errors import SettingError
+    from openrec2.utils import ImplicitDataset
+    from openrec2.utils.samplers import NPairwiseSampler, PairwiseSampler
+    raw = np.array([(0, 1), (1, 2)], dtype=[("user_id", np.int32), ("item_id", np.int32)])
+    dataset = ImplicitDataset(raw, 2, 4)
+    for sampler in (PairwiseSampler, NPairwiseSampler):  # legacy: (dataset, batch_size, chronological, ...)
+        with pytest.raises(SettingError, match="legacy OpenRec's PairwiseSampler / NPairwiseSampler had chronological"):
+            sampler(dataset, 2, False, 1) if sampler is PairwiseSampler else sampler(dataset, 2, 3, False)

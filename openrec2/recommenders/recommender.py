@@ -38,6 +38,10 @@ from openrec2.validation import check_choice, check_int, check_learning_rate, ch
 DEFAULT_OBJECTIVE = "default"
 #: Keys the samplers' batches carry for every model; serve() ignores them when unused.
 BATCH_KEYS = ("user_id", "label")
+#: Legacy OpenRec batch keys, added beside openrec2's for a legacy ``_input_mappings``.
+LEGACY_BATCH_KEYS = {"user_id": ("user_id_input",), "item_id": ("item_id_input",),
+                     "p_item_id": ("p_item_id_input",), "n_item_id": ("n_item_id_input", "n_item_id_inputs"),
+                     "label": ("labels",)}
 
 
 class Recommender:
@@ -48,6 +52,11 @@ class Recommender:
             accepts any batch size).
         max_user: Number of users (ids are ``0 .. max_user - 1``).
         max_item: Number of items.
+        extra_interactions_funcs: Legacy OpenRec: functions ``f(train)`` that build more
+            interaction modules, called in order after :meth:`_build_default_interactions`
+            for the training graph and again for the serving graph.
+        extra_fusions_funcs: Legacy OpenRec: the same for fusion modules, after
+            :meth:`_build_default_fusions`.
         test_batch_size: Users per serving call during evaluation (default
             ``batch_size``).
         l2_reg: L2 weight passed to the modules that take one.
@@ -67,6 +76,8 @@ class Recommender:
     """
 
     def __init__(self, batch_size: int, max_user: int, max_item: int,
+                 extra_interactions_funcs: Sequence[Callable[[bool], None]] = (),
+                 extra_fusions_funcs: Sequence[Callable[[bool], None]] = (),
                  test_batch_size: Optional[int] = None, l2_reg: Optional[float] = None,
                  opt: Union[str, tf.train.Optimizer] = "Adam", lr: Optional[float] = None,
                  init_dict: Optional[Mapping[str, np.ndarray]] = None,
@@ -92,6 +103,13 @@ class Recommender:
         self._serving_outputs: List[Tuple[Tuple[str, ...], tf.Tensor]] = []
         self._post_training_ops: List[tf.Operation] = []
         self._feature_perturbation: Optional[FeaturePerturbation] = None
+        self._interactions_funcs = [self._build_default_interactions] + self._check_funcs(
+            extra_interactions_funcs, "extra_interactions_funcs")
+        self._fusions_funcs = [self._build_default_fusions] + self._check_funcs(extra_fusions_funcs,
+                                                                                "extra_fusions_funcs")
+        #: Legacy OpenRec bookkeeping: the modules whose loss joins the training loss.
+        self._loss_nodes: List[Module] = []
+        self._legacy_mappings = type(self)._input_mappings is not Recommender._input_mappings
 
         # A cluster (openrec2.distributed) places the graph; None is the ordinary single process.
         self._placement = active_placement()
@@ -115,10 +133,11 @@ class Recommender:
                     raise
                 raise VariableSharingError(scoped(self._scope, (
                     f"the serving graph asked for a variable the training graph never made: {err}"))) from err
+            self._register_legacy_scores()
             if not self._serving_outputs:
                 raise MissingInputError(scoped(self._scope, (
                     "the serving graph declared no output; call self._set_serving_output(...) "
-                    "in a serving build hook.")))
+                    "in a serving build hook (or, legacy style, set self._scores there).")))
             if self._feature_perturbation is not None:
                 self._feature_perturbation.build_attack(self._serving_output(("user_id",)),
                                                         self._get_input("user_id", train=False))
@@ -154,7 +173,9 @@ class Recommender:
         self._build_interactions(train=True)
         self._update_ops = list(tf.get_collection(tf.GraphKeys.UPDATE_OPS))
         self._build_optimizer()
-        self._build_post_training_ops()
+        self._adopt_legacy_optimizer()
+        for op in self._build_post_training_ops() or ():  # legacy hooks return their ops
+            self._add_post_training_op(_as_op(op))
 
     def _build_serving_graph(self) -> None:
         """Build the serving graph over the training graph's variables."""
@@ -194,15 +215,17 @@ class Recommender:
         """Build other extraction modules."""
 
     def _build_fusions(self, train: bool = True) -> None:
-        """Build the fusion modules."""
-        self._build_default_fusions(train)
+        """Build the fusion modules: the default ones, then each ``extra_fusions_funcs(train)``."""
+        for build in self._fusions_funcs:
+            build(train)
 
     def _build_default_fusions(self, train: bool = True) -> None:
         """Build the default fusion modules."""
 
     def _build_interactions(self, train: bool = True) -> None:
-        """Build the interaction modules."""
-        self._build_default_interactions(train)
+        """Build the interaction modules: the default ones, then each ``extra_interactions_funcs(train)``."""
+        for build in self._interactions_funcs:
+            build(train)
 
     def _build_default_interactions(self, train: bool = True) -> None:
         """Build the default interaction modules (and the serving outputs)."""
@@ -215,6 +238,8 @@ class Recommender:
         variable list for one of them.
         """
         if not self._objective_losses:
+            if getattr(self, "_train_op", None) is not None:
+                return  # a legacy override built its own train op
             raise MissingInputError(scoped(self._scope, (
                 "no training loss: add a module with a loss in a training build hook.")))
         trainable = tf.trainable_variables()
@@ -248,35 +273,183 @@ class Recommender:
         """
         return grad_var_list
 
-    def _build_post_training_ops(self) -> None:
-        """Add ops to run after each training step with :meth:`_add_post_training_op`."""
+    def _build_post_training_ops(self) -> Optional[List[tf.Operation]]:
+        """Add ops to run after each training step with :meth:`_add_post_training_op`.
+
+        Returns:
+            Nothing here; a legacy OpenRec override returns its list of ops, which are
+            added the same way.
+        """
+        return None
+
+    # ====================================================== legacy OpenRec hooks
+    def _check_funcs(self, funcs, option: str) -> list:
+        """The legacy ``extra_*_funcs`` as a list of callables (a clear error otherwise)."""
+        if callable(funcs) or isinstance(funcs, (str, bytes)):
+            raise UnknownOptionError(scoped(self._scope, (
+                f"{option} must be a list of functions f(train), got {funcs!r}; wrap one function in a list.")))
+        funcs = list(funcs or ())
+        for func in funcs:
+            if not callable(func):
+                raise UnknownOptionError(scoped(self._scope, (
+                    f"{option} must hold functions f(train) that build modules; got {func!r}.")))
+        return funcs
+
+    def _input_mappings(self, batch_data: Mapping, train: bool) -> dict:
+        """Legacy OpenRec hook: ``{placeholder: batch value}`` for one batch.
+
+        openrec2 feeds inputs by name, so this base version is never called. A subclass
+        that overrides it (a legacy OpenRec model) is fed through it instead: its batches
+        carry the legacy keys (``user_id_input``, ``item_id_input``, ``p_item_id_input``,
+        ``n_item_id_input``/``n_item_id_inputs``, ``labels``) beside openrec2's, serving batches get
+        ``item_id_input = arange(max_item)`` when they have none (as the legacy trainer
+        passed), and :meth:`serve` returns ``self._scores``.
+
+        Args:
+            batch_data: The batch.
+            train: Training (True) or serving (False) graph.
+
+        Returns:
+            The feed dict; empty here.
+        """
+        return {}
+
+    def _legacy_feed(self, batch, train: bool) -> dict:
+        """Feed dict of a legacy ``_input_mappings`` (entries for ``'none'`` inputs dropped)."""
+        if isinstance(batch, np.ndarray) and batch.dtype.names:  # a legacy sampler's structured batch
+            batch = {name: batch[name] for name in batch.dtype.names}
+        self._require_mapping(batch)
+        batch = dict(batch)
+        for key, legacy_keys in LEGACY_BATCH_KEYS.items():
+            for legacy_key in legacy_keys:
+                if key in batch and legacy_key not in batch:
+                    batch[legacy_key] = batch[key]
+        if not train and "item_id_input" not in batch:
+            batch["item_id_input"] = np.arange(self._max_item, dtype=np.int32)
+        try:
+            feed = self._input_mappings(batch, train)
+        except KeyError as err:
+            raise MissingInputError(scoped(self._scope, (
+                f"_input_mappings read batch key {err} that the batch lacks; it has {sorted(batch)}."))) from err
+        return {placeholder: value for placeholder, value in feed.items() if placeholder is not None}
+
+    def _register_legacy_scores(self) -> None:
+        """Make a legacy ``self._scores`` (set in the serving build) the all-item serving output."""
+        scores = getattr(self, "_scores", None)
+        if self._serving_outputs or scores is None:
+            return
+        names = ("user_id",) if self._inputs[False].get("user_id", (None,))[0] is not None else tuple(
+            name for name, (placeholder, _) in self._inputs[False].items() if placeholder is not None)
+        self._serving_outputs.append((names, scores))
+
+    def _adopt_legacy_optimizer(self) -> None:
+        """Share ``self._loss`` / ``self._train_op`` with legacy code, both ways.
+
+        After openrec2's :meth:`_build_optimizer` they are the default objective's loss
+        and train op; a legacy override of :meth:`_build_optimizer` that set them itself
+        (and declared no objective) makes them the default objective.
+        """
+        if not self._objectives.get(DEFAULT_OBJECTIVE, {}).get("train_op") and \
+                getattr(self, "_train_op", None) is not None and getattr(self, "_loss", None) is not None:
+            self._objectives[DEFAULT_OBJECTIVE] = dict(loss=self._loss, train_op=self._train_op, optimizer=None)
+        settings = self._objectives.get(self.default_objective, {}) if self._objectives else {}
+        self._loss = settings.get("loss")
+        self._train_op = settings.get("train_op")
+
+    def compute_module_outputs(self, name: str, batch_data, train: bool = True) -> list:
+        """Legacy OpenRec: the outputs of one registered module on a batch.
+
+        Args:
+            name: Module name given to :meth:`_add_module`.
+            batch_data: Batch feeding the inputs the module depends on.
+            train: Module of the training (True) or serving (False) graph.
+
+        Returns:
+            A list of numpy arrays (empty for a module without outputs).
+
+        Raises:
+            MissingInputError: No such module, or the batch lacks an input it needs.
+        """
+        outputs = self._get_module(name, train).get_outputs()
+        if not outputs:
+            return []
+        return self.sess.run(outputs, feed_dict=self._feed_for(outputs, batch_data, train))
+
+    def compute_module_loss(self, name: str, batch_data, train: bool = True):
+        """Legacy OpenRec: the loss of one registered module on a batch.
+
+        Args:
+            name: Module name given to :meth:`_add_module`.
+            batch_data: Batch feeding the inputs the loss depends on.
+            train: Module of the training (True) or serving (False) graph.
+
+        Returns:
+            The loss value (a float for a module without a loss tensor).
+
+        Raises:
+            MissingInputError: No such module, or the batch lacks an input it needs.
+        """
+        loss = self._get_module(name, train).get_loss()
+        if isinstance(loss, (int, float)):
+            return float(loss)
+        return self.sess.run(loss, feed_dict=self._feed_for([loss], batch_data, train))
+
+    def _feed_for(self, tensors: Sequence[tf.Tensor], batch, train: bool) -> dict:
+        """Feed dict of the inputs ``tensors`` depend on (a legacy model's own mapping)."""
+        if self._legacy_mappings:
+            return self._legacy_feed(batch, train)
+        placeholders = {ph.op for ph, _ in self._inputs[train].values() if ph is not None}
+        needed = {op for op in _ancestor_ops([t.op for t in tensors]) if op in placeholders}
+        names = [name for name, (ph, _) in self._inputs[train].items() if ph is not None and ph.op in needed]
+        return self._feed_dict(batch, names, train)
+
+    @property
+    def _sess(self) -> tf.Session:
+        """Legacy name of :attr:`sess`."""
+        return self.sess
 
     # ============================================================= bookkeeping
-    def _add_input(self, name: str, dtype="int32", shape: Sequence[Optional[int]] = (None,),
-                   train: bool = True, max_value: Optional[int] = None) -> tf.Tensor:
+    def _add_input(self, name: str, dtype="int32", shape: Optional[Sequence[Optional[int]]] = (None,),
+                   train: bool = True, max_value: Optional[int] = None) -> Optional[tf.Tensor]:
         """Declare an input placeholder; batches feed it by ``name``.
 
         Args:
             name: Key of the batch dict (e.g. ``'user_id'``).
-            dtype: TensorFlow dtype or its name.
-            shape: Placeholder shape (``None`` for free dimensions).
+            dtype: TensorFlow dtype or its name; legacy ``'none'`` declares the name
+                without a placeholder (``_get_input`` gives None) until a later call
+                declares it for real.
+            shape: Placeholder shape (``None`` for free dimensions; ``shape=None`` for
+                any rank, as legacy OpenRec allowed).
             train: Input of the training graph (True) or the serving graph (False).
             max_value: For id inputs, the exclusive upper bound checked when feeding.
 
         Returns:
-            The placeholder.
+            The placeholder (None for ``dtype='none'``).
 
         Raises:
-            VariableSharingError: the name is declared twice in one graph.
+            VariableSharingError: the name is declared twice in one graph (a ``'none'``
+                declaration may be replaced; a legacy model, one with its own
+                ``_input_mappings``, may replace any, as legacy OpenRec did).
+            DTypeError: an unknown dtype name.
         """
-        if name in self._inputs[train]:
+        previous = self._inputs[train].get(name)
+        if previous is not None and previous[0] is not None and not self._legacy_mappings:
             raise VariableSharingError(scoped(self._scope, f"input {name!r} is declared twice."))
-        placeholder = tf.placeholder(tf.as_dtype(dtype), shape=list(shape), name=f"{name}_{'train' if train else 'serve'}")
+        if isinstance(dtype, str) and dtype.lower() == "none":
+            self._inputs[train][name] = (None, None)
+            return None
+        try:
+            dtype = tf.as_dtype(dtype)
+        except TypeError as err:
+            raise DTypeError(scoped(self._scope, (
+                f"input {name!r}: unknown dtype {dtype!r}; use e.g. 'int32', 'float32' or 'none'."))) from err
+        placeholder = tf.placeholder(dtype, shape=None if shape is None else list(shape),
+                                     name=f"{name}_{'train' if train else 'serve'}")
         self._inputs[train][name] = (placeholder, max_value)
         return placeholder
 
-    def _get_input(self, name: str, train: bool = True) -> tf.Tensor:
-        """Return a declared input placeholder.
+    def _get_input(self, name: str, train: bool = True) -> Optional[tf.Tensor]:
+        """Return a declared input placeholder (None for a legacy ``dtype='none'`` one).
 
         Raises:
             MissingInputError: no such input in that graph.
@@ -302,12 +475,15 @@ class Recommender:
             The module.
 
         Raises:
-            VariableSharingError: the name is already used in that graph.
+            VariableSharingError: the name is already used in that graph (a legacy
+                model, one with its own ``_input_mappings``, replaces the module, as
+                legacy OpenRec did; the earlier module's loss still counts).
         """
-        if name in self._modules[train]:
+        if name in self._modules[train] and not self._legacy_mappings:
             raise VariableSharingError(scoped(self._scope, f"module name {name!r} is used twice."))
         self._modules[train][name] = module
         if train and train_loss is not False:
+            self._loss_nodes.append(module)
             targets = [DEFAULT_OBJECTIVE] if train_loss in (None, True) else (
                 [train_loss] if isinstance(train_loss, str) else list(train_loss))
             for objective in targets:
@@ -450,7 +626,10 @@ class Recommender:
         """
         settings = self._objective(objective)
         self._prepare_objective(settings)
-        feed = self._feed_dict(batch, settings["inputs"], train=True)
+        if self._legacy_mappings:
+            feed = self._legacy_feed(batch, train=True)
+        else:
+            feed = self._feed_dict(batch, settings["inputs"], train=True)
         loss = self.sess.run(settings["fetches"], feed_dict=feed)[0]
         if self._post_training_ops:
             self.sess.run(self._post_training_ops, feed_dict=feed)
@@ -473,7 +652,7 @@ class Recommender:
         """
         if "fetches" in settings:
             return
-        placeholders = {ph.op: name for name, (ph, _) in self._inputs[True].items()}
+        placeholders = {ph.op: name for name, (ph, _) in self._inputs[True].items() if ph is not None}
 
         def fed_by(ops):
             return {placeholders[op] for op in _ancestor_ops(ops) if op in placeholders}
@@ -505,6 +684,11 @@ class Recommender:
             ShapeError: the inputs have different numbers of rows, or a bad shape / id.
             UnknownOptionError: ``perturbed`` for a model without perturbable features.
         """
+        if self._legacy_mappings:  # legacy OpenRec: the model's own mapping, its self._scores
+            feed = self._legacy_feed(batch, train=False)
+            if perturbed:
+                raise UnknownOptionError(scoped(self._scope, "perturbed serving needs an openrec2 model."))
+            return self.sess.run(self._serving_outputs[0][1], feed_dict=feed)
         # A misspelt key would otherwise fall back silently to another output (all-item scores
         # for {'user_id', 'item_idd'}); keys of the model's own training batches are fine.
         self._require_mapping(batch)
@@ -865,7 +1049,7 @@ class Recommender:
 
     def input_names(self, train: bool = True) -> List[str]:
         """Names of the inputs of the training (or serving) graph."""
-        return list(self._inputs[train])
+        return [name for name, (placeholder, _) in self._inputs[train].items() if placeholder is not None]
 
     @property
     def scope(self) -> str:

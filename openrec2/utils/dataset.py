@@ -9,8 +9,10 @@ samplers and evaluators use, so membership tests, per-user item lists and negati
 sampling never need a dense user x item matrix.
 
 This is the successor of the legacy OpenRec ``Dataset`` / ``ImplicitDataset``; the
-legacy accessors (``get_unique_user_list``, ``get_interactions_by_user_gb_item``,
-``contain_user_item``) are kept as aliases.
+legacy accessors (``get_unique_user_list``, ``get_unique_item_list``,
+``unique_user_count``, ``contain_user``, ``get_interactions_by_user_gb_item(user_id)``,
+``get_interactions_by_item_gb_user(item_id)``, ``shuffle``, ``raw_data``, ...) are kept
+with their legacy meaning, over the same positive index.
 """
 
 from __future__ import annotations
@@ -24,6 +26,16 @@ from openrec2.utils.item_lists import ItemLists, keys_contain  # noqa: F401  (ke
 from openrec2.validation import check_int
 
 _REQUIRED_FIELDS = ('user_id', 'item_id')
+
+
+class LegacyKeyError(DataError, KeyError):
+    """A legacy per-user / per-item lookup of an id without any positive.
+
+    Legacy OpenRec raised ``KeyError`` there; this is both that and a :class:`DataError`.
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ''
 
 
 class CallableCount(int):
@@ -64,8 +76,10 @@ class Dataset:
         self.name = str(name)
         self._validate(raw_data, max_user, max_item)
         # A read-only view: the positive index below stays in step with the rows.
-        self.data = raw_data.view()
-        self.data.flags.writeable = False
+        self._raw_data = raw_data.view()
+        self._raw_data.flags.writeable = False
+        self.data = self._raw_data
+        self._users_by_item = None
         # ints that legacy code may also call: max_user()
         self.max_user = CallableCount(max_user)
         self.max_item = CallableCount(max_item)
@@ -242,6 +256,25 @@ class Dataset:
         return self._positives.contains_keys(keys)
 
     # ------------------------------------------------------------------ legacy aliases
+    @property
+    def raw_data(self) -> np.ndarray:
+        """Legacy name of the rows as given (read-only; :meth:`shuffle` never reorders it)."""
+        return self._raw_data
+
+    def shuffle(self, seed: Optional[int] = None) -> None:
+        """Legacy: put the rows of :attr:`data` in a random order (``raw_data`` keeps its own).
+
+        Only the row order changes; the positive index (and so every per-user accessor)
+        is the same before and after.
+
+        Args:
+            seed: Seed of the order; ``None`` draws it from numpy's global generator, as
+                legacy OpenRec's ``np.random.shuffle`` did.
+        """
+        rng = np.random if seed is None else np.random.default_rng(seed)
+        self.data = self._raw_data[rng.permutation(len(self._raw_data))]
+        self.data.flags.writeable = False
+
     def get_unique_user_list(self) -> np.ndarray:
         """Legacy alias of :attr:`users`.
 
@@ -250,13 +283,86 @@ class Dataset:
         """
         return self._users
 
-    def get_interactions_by_user_gb_item(self) -> dict[int, np.ndarray]:
-        """Legacy accessor: each user's positive items, grouped by user.
+    def get_unique_item_list(self) -> np.ndarray:
+        """Legacy: ids of the items with at least one positive.
 
         Returns:
-            Dict ``{user_id: sorted int64 array of positive item ids}`` for :attr:`users`.
+            int64 sorted item ids.
         """
-        return dict(zip(self._users.tolist(), self.item_lists()))
+        return np.flatnonzero(self._item_popularity).astype(np.int64)
+
+    def unique_user_count(self) -> int:
+        """Legacy: number of users with at least one positive."""
+        return int(self._users.size)
+
+    def unique_item_count(self) -> int:
+        """Legacy: number of items with at least one positive."""
+        return int(np.count_nonzero(self._item_popularity))
+
+    def contain_user(self, user_id: int) -> bool:
+        """Legacy: whether a user has at least one positive (False for an id out of range)."""
+        user_id = int(user_id)
+        return 0 <= user_id < self.max_user and bool(self._positives.lengths[user_id] > 0)
+
+    def contain_item(self, item_id: int) -> bool:
+        """Legacy: whether an item is a positive of at least one user (False for an id out of range)."""
+        item_id = int(item_id)
+        return 0 <= item_id < self.max_item and bool(self._item_popularity[item_id] > 0)
+
+    def get_interactions_by_user_gb_item(self, user_id: Optional[int] = None):
+        """Legacy accessor of a user's positive items.
+
+        Args:
+            user_id: A user with at least one positive: legacy OpenRec's call, which
+                returns that user's items as a set. ``None`` (openrec2's call) returns
+                every user's items at once.
+
+        Returns:
+            With ``user_id``: the set of the user's positive item ids (python ints).
+            Without: dict ``{user_id: sorted int64 array of positive item ids}`` for
+            :attr:`users`.
+
+        Raises:
+            DataError: ``user_id`` has no positive (legacy raised ``KeyError``; this
+                error is also a ``KeyError``) or is out of range.
+        """
+        if user_id is None:
+            return dict(zip(self._users.tolist(), self.item_lists()))
+        return set(self._items_of('user', user_id, self.max_user, self._positives.lengths).tolist())
+
+    def get_interactions_by_item_gb_user(self, item_id: int) -> set:
+        """Legacy: the set of users having an item as a positive.
+
+        Args:
+            item_id: An item with at least one positive.
+
+        Returns:
+            Set of user ids (python ints).
+
+        Raises:
+            DataError: ``item_id`` has no positive (also a ``KeyError``, as in legacy) or
+                is out of range.
+        """
+        self._items_of('item', item_id, self.max_item, self._item_popularity)
+        if self._users_by_item is None:
+            order = np.argsort(self._positives.indices, kind='stable')
+            self._users_by_item = (np.concatenate([[0], np.cumsum(self._item_popularity)]),
+                                   self._positives.row_ids[order])
+        starts, users = self._users_by_item
+        return set(users[starts[int(item_id)]:starts[int(item_id) + 1]].tolist())
+
+    def _items_of(self, what: str, key, limit: int, counts: np.ndarray) -> np.ndarray:
+        """Check a legacy per-user/per-item lookup; a user's positives for ``what='user'``."""
+        if isinstance(key, (bool, np.bool_)) or not isinstance(key, (int, np.integer)):
+            raise self._error(f'{what}_id must be an integer, got {key!r}.')
+        key = int(key)
+        if not 0 <= key < limit:
+            raise self._error(f'{what}_id {key} is out of range [0, {limit}).')
+        if counts[key] == 0:
+            raise LegacyKeyError(self._error(
+                f'{what} {key} has no positive interaction; check contain_{what}({key}) first '
+                f'(legacy OpenRec raised KeyError here too).'))
+        return self._positives[key] if what == 'user' else np.zeros(0, np.int64)
 
     def contain_user_item(self, user_id: int, item_id: int) -> bool:
         """Legacy scalar membership test.

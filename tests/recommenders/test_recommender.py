@@ -233,3 +233,144 @@ def test_parameters_finite_sees_a_nan_in_any_table():
     table[3, 1] = np.nan
     with BPR(batch_size=4, max_user=5, max_item=6, dim_embed=2, init_dict={"item/embedding": table}) as model:
         assert not model.parameters_finite()
+
+
+# ------------------------------------------------------- legacy OpenRec subclassing
+def _legacy_pmf(**kwargs):
+    from legacy_models import LegacyStylePMF
+    return LegacyStylePMF(batch_size=64, dim_embed=8, max_user=200, max_item=150, opt='Adam', seed=0, **kwargs)
+
+
+def test_a_legacy_style_subclass_trains_through_the_legacy_trainer_and_learns():
+    from planted import planted_split, test_metrics
+
+    from openrec2 import ImplicitModelTrainer
+    from openrec2.utils.evaluators import AUC
+    from openrec2.utils.samplers import PointwiseSampler
+    split = planted_split()
+    model = _legacy_pmf()
+    sampler = PointwiseSampler(batch_size=64, dataset=split.train, pos_ratio=0.3, num_process=1)
+    with model, sampler:
+        assert model.input_names(train=False) == ['user_id']  # the 'none' item input is no placeholder
+        assert model._get_input('item_id', train=False) is None
+        history = ImplicitModelTrainer(batch_size=64, test_batch_size=50, train_dataset=split.train, model=model,
+                                       sampler=sampler, verbose=False).train(
+            num_itr=1500, display_itr=1500, eval_datasets=[split.validation], evaluators=[AUC()])
+        scores = model.serve({'user_id_input': np.arange(5)})  # a legacy serving batch
+        assert scores.shape == (5, 150)
+        assert np.allclose(scores, model.serve_all_items(np.arange(5)))
+        assert history.last_metrics()['AUC'] > 0.75
+        assert test_metrics(model.serve_all_items(np.arange(split.max_user)), split)['AUC'] > 0.75
+        assert model._loss is not None and model._train_op is not None and model._sess is model.sess
+        assert {m.__class__.__name__ for m in model._loss_nodes} == {'LatentFactor', 'PointwiseMSE'}
+
+
+def test_a_legacy_structured_batch_feeds_the_mapping():
+    model = _legacy_pmf()
+    batch = np.zeros(4, dtype=[('user_id_input', np.int32), ('item_id_input', np.int32), ('labels', np.float32)])
+    batch['labels'] = 1.0
+    with model:
+        assert np.isfinite(model.train(batch))
+
+
+def test_a_mapping_reading_an_absent_key_or_input_fails_clearly():
+    with pytest.raises(MissingInputError, match="no training input 'labels'"):
+        _legacy_pmf(label_name='lables')  # the published tutorial's typo
+    model = _legacy_pmf()
+    with model, pytest.raises(MissingInputError, match="read batch key 'labels'"):
+        model.train({'user_id': np.zeros(3, np.int32), 'item_id': np.zeros(3, np.int32)})
+
+
+def test_extra_functions_run_after_the_defaults_for_both_graphs():
+    from legacy_models import LegacyScale
+    calls = []
+
+    def extra_interaction(train):
+        calls.append(('interaction', train))
+        model = holder[0]
+        model._add_module('extra_loss', LegacyScale([model._get_module('user_vec', train=train)], 0.0,
+                                                    scope='extra', reuse=not train), train=train)
+
+    def extra_fusion(train):
+        calls.append(('fusion', train))
+
+    holder = []
+
+    class Recorded(__import__('legacy_models').LegacyStylePMF):
+        def __init__(self, **kwargs):
+            holder.append(self)
+            super().__init__(**kwargs)
+
+    model = Recorded(batch_size=8, dim_embed=4, max_user=10, max_item=12, extra_interactions_funcs=[extra_interaction],
+                     extra_fusions_funcs=[extra_fusion])
+    with model:
+        assert calls == [('fusion', True), ('interaction', True), ('fusion', False), ('interaction', False)]
+        assert model.built == [('default_interactions', True), ('default_interactions', False)]
+        assert model._get_module('extra_loss', train=False).get_outputs()[0].shape.as_list() == [None, 4]
+
+
+def test_extra_functions_must_be_a_list_of_callables():
+    with pytest.raises(UnknownOptionError, match='extra_interactions_funcs must be a list'):
+        _legacy_pmf(extra_interactions_funcs=print)
+    with pytest.raises(UnknownOptionError, match='extra_fusions_funcs must hold functions'):
+        _legacy_pmf(extra_fusions_funcs=['not a function'])
+
+
+def test_the_legacy_positional_order_of_the_base():
+    from legacy_models import LegacyStylePMF
+
+    class Positional(LegacyStylePMF):
+        def __init__(self):
+            self._dim_embed, self._label_name, self.built = 4, 'labels', []
+            Recommender.__init__(self, 8, 10, 12, [], [], 5, 0.01, 'SGD', 0.1)
+
+    with Positional() as model:
+        assert (model.batch_size, model.max_user, model.max_item, model.test_batch_size) == (8, 10, 12, 5)
+        assert model._l2_reg == 0.01 and model.learning_rates() == {'default': pytest.approx(0.1)}
+
+
+def test_a_legacy_optimizer_override_and_post_training_ops():
+    from legacy_models import LegacyStylePMF
+
+    class OwnOptimizer(LegacyStylePMF):
+        def _build_optimizer(self):
+            self._loss = tf.add_n([node.get_loss() for node in self._loss_nodes])
+            self._train_op = tf.train.GradientDescentOptimizer(0.1).minimize(self._loss)
+
+        def _build_post_training_ops(self):
+            table = [v for v in tf.global_variables() if v.op.name.endswith('item_bias/embedding')][0]
+            return [tf.assign(table, tf.ones_like(table) * 0.0)]
+
+    with OwnOptimizer(batch_size=8, dim_embed=4, max_user=10, max_item=12, seed=0) as model:
+        batch = {'user_id': np.arange(8, dtype=np.int32), 'item_id': np.arange(8, dtype=np.int32),
+                 'label': np.ones(8, np.float32)}
+        first = model.train(batch)
+        for _ in range(30):
+            last = model.train(batch)
+        assert last < first
+        bias = [v for v in model.graph.get_collection('variables') if v.op.name.endswith('item_bias/embedding')][0]
+        assert not model.sess.run(bias).any()  # the post-training op ran after the steps
+
+
+def test_openrec2_models_still_refuse_a_name_declared_twice():
+    class Twice(BPR):
+        def _build_extra_inputs(self, train=True):
+            self._add_input('user_id', train=train)
+
+    with pytest.raises(VariableSharingError, match='declared twice'):
+        Twice(batch_size=4, max_user=5, max_item=6, dim_embed=2)
+
+
+def test_legacy_compute_module_outputs_and_loss(model):
+    rng = np.random.default_rng(0)
+    batch = _batch(rng)
+    user_vectors = model.compute_module_outputs('user_vec', batch)[0]
+    assert user_vectors.shape == (16, 4)
+    assert np.isfinite(model.compute_module_loss('interaction', batch))
+    assert model.compute_module_outputs('user_vec', {'user_id': np.arange(3)}, train=False)[0].shape == (3, 4)
+    with pytest.raises(MissingInputError, match="lacks input 'user_id'"):
+        model.compute_module_outputs('user_vec', {'p_item_id': np.arange(3)})
+    legacy = _legacy_pmf()
+    with legacy:
+        out = legacy.compute_module_outputs('user_vec', {'user_id_input': np.arange(2)}, train=False)
+        assert out[0].shape == (2, 8)

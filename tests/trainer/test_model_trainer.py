@@ -269,3 +269,30 @@ def test_legacy_implicit_model_trainer(split):
     assert history.metric('AUC', 'test')[0] == [30, 60]
     assert history.last_metrics('test')['AUC'] > 0.6
     assert sampled.splits == ['test'] and 0.0 <= sampled.last_metrics()['AUC'] <= 1.0
+
+
+def test_a_legacy_custom_evaluator_runs_unchanged_through_the_implicit_model_trainer():
+    from openrec2.utils.evaluators import AUC, Evaluator
+    from openrec2.utils.samplers import PairwiseSampler
+
+    class LegacyAUC(Evaluator):  # as legacy OpenRec's utils/evaluators/auc.py is written
+        def __init__(self, name='LegacyAUC'):
+            super(LegacyAUC, self).__init__(etype='rank', name=name)
+
+        def compute(self, rank_above, negative_num):
+            return np.mean((negative_num - rank_above) / negative_num)
+
+    split = make_planted_implicit(num_users=120, num_items=90, rank=4, per_user=15, seed=2)
+    model = BPR(batch_size=64, max_user=split.max_user, max_item=split.max_item, dim_embed=8, seed=0)
+    sampler = PairwiseSampler(batch_size=64, dataset=split.train, num_process=1)
+    with model, sampler:
+        trainer = ImplicitModelTrainer(batch_size=64, test_batch_size=40, train_dataset=split.train, model=model,
+                                       sampler=sampler, verbose=False)
+        history = trainer.train(num_itr=600, display_itr=300, eval_datasets=[split.validation],
+                                evaluators=[LegacyAUC(), AUC()])
+        sampled = trainer.train(num_itr=1, display_itr=1, eval_datasets=[split.validation],
+                                evaluators=[LegacyAUC(name='sampled')], num_negatives=20)
+    metrics = history.last_metrics()
+    assert metrics['LegacyAUC'] > 0.7
+    assert abs(metrics['LegacyAUC'] - metrics['AUC']) < 0.01  # the same ranking (ties aside)
+    assert 0.5 < sampled.last_metrics()['sampled'] <= 1.0

@@ -136,3 +136,64 @@ def test_bad_max_user_is_rejected(max_user):
 def test_make_interactions_checks_lengths():
     with pytest.raises(DataError, match='columns differ in length'):
         make_interactions([0, 1], [0])
+
+
+# ---------------------------------------------------------------- legacy OpenRec accessors
+def _legacy_dataset():
+    raw = np.array([(0, 3), (2, 1), (2, 4), (2, 1)], dtype=[('user_id', np.int32), ('item_id', np.int32)])
+    return ImplicitDataset(raw_data=raw, max_user=4, max_item=6, name='Train')
+
+
+def test_legacy_counts_and_unique_lists():
+    dataset = _legacy_dataset()
+    assert dataset.max_user() == 4 and dataset.max_item() == 6 and dataset.max_item + 1 == 7
+    assert dataset.unique_user_count() == 2 and dataset.unique_item_count() == 3
+    assert dataset.get_unique_user_list().tolist() == [0, 2]
+    assert dataset.get_unique_item_list().tolist() == [1, 3, 4]
+
+
+def test_legacy_contain_user_and_item():
+    dataset = _legacy_dataset()
+    assert dataset.contain_user(2) and not dataset.contain_user(1) and not dataset.contain_user(99)
+    assert dataset.contain_item(4) and not dataset.contain_item(0) and not dataset.contain_item(-1)
+
+
+def test_legacy_grouped_interactions_are_sets_keyed_by_id():
+    dataset = _legacy_dataset()
+    assert dataset.get_interactions_by_user_gb_item(2) == {1, 4}
+    assert dataset.get_interactions_by_user_gb_item(np.int32(0)) == {3}
+    assert dataset.get_interactions_by_item_gb_user(1) == {2}
+    assert dataset.get_interactions_by_item_gb_user(3) == {0}
+    # openrec2's call without an id still returns every user's items
+    assert {u: v.tolist() for u, v in dataset.get_interactions_by_user_gb_item().items()} == {0: [3], 2: [1, 4]}
+
+
+def test_legacy_lookup_of_an_id_without_interactions_is_a_key_error():
+    dataset = _legacy_dataset()
+    with pytest.raises(KeyError, match='user 1 has no positive'):
+        dataset.get_interactions_by_user_gb_item(1)
+    with pytest.raises(DataError, match='item 0 has no positive'):
+        dataset.get_interactions_by_item_gb_user(0)
+    with pytest.raises(DataError, match='out of range'):
+        dataset.get_interactions_by_user_gb_item(7)
+    with pytest.raises(DataError, match='must be an integer'):
+        dataset.get_interactions_by_item_gb_user(1.5)
+
+
+def test_legacy_shuffle_reorders_data_not_raw_data_nor_the_index():
+    dataset = _legacy_dataset()
+    before = dataset.get_interactions_by_user_gb_item(2)
+    np.random.seed(3)
+    dataset.shuffle()
+    first = dataset.data.copy()
+    assert sorted(first.tolist()) == sorted(dataset.raw_data.tolist())
+    assert dataset.raw_data.tolist() == [(0, 3), (2, 1), (2, 4), (2, 1)]
+    assert dataset.get_interactions_by_user_gb_item(2) == before
+    np.random.seed(3)
+    dataset.shuffle()
+    assert dataset.data.tolist() == first.tolist()  # legacy: numpy's global generator
+    dataset.shuffle(seed=1)
+    again = dataset.data.tolist()
+    dataset.shuffle(seed=1)
+    assert dataset.data.tolist() == again
+    assert not dataset.data.flags.writeable

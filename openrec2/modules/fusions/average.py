@@ -21,7 +21,7 @@ class Average(Fusion):
 
     def __init__(self, module_list: Sequence, weight: float = 1.0, scope: Optional[str] = None, reuse=False):
         self._weight = weight
-        super().__init__(module_list, scope=scope, reuse=reuse)
+        super().__init__(module_list=module_list, scope=scope, reuse=reuse)
 
     def _build_shared_graph(self) -> None:
         self._outputs.append(self._weight * tf.add_n(self._inputs) / float(len(self._inputs)))

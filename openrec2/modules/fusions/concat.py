@@ -21,7 +21,7 @@ class Concat(Fusion):
 
     def __init__(self, module_list: Sequence, axis: int = 1, scope: Optional[str] = None, reuse=False):
         self._axis = axis
-        super().__init__(module_list, scope=scope, reuse=reuse)
+        super().__init__(module_list=module_list, scope=scope, reuse=reuse)
 
     def _build_shared_graph(self) -> None:
         self._outputs.append(tf.concat(self._inputs, axis=self._axis))

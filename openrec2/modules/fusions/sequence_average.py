@@ -36,7 +36,7 @@ class SequenceAverage(Fusion):
     def __init__(self, sequence, lengths, scope: Optional[str] = None, reuse=False):
         name = scope or 'sequence_average'
         self._lengths = require_tensor(lengths, name, 'lengths', ranks=[1], integer=True)
-        super().__init__([sequence], scope=scope, reuse=reuse)
+        super().__init__(module_list=[sequence], scope=scope, reuse=reuse)
         if len(self._inputs) != 1:
             raise ShapeError(scoped(name, f'pass one sequence tensor, got {len(self._inputs)}.'))
 

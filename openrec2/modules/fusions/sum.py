@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional, Sequence
+
 import tensorflow.compat.v1 as tf
 
 from openrec2.modules.fusions.fusion import Fusion
@@ -15,6 +17,9 @@ class Sum(Fusion):
         scope: Variable scope (default ``sum``).
         reuse: Reuse flag.
     """
+
+    def __init__(self, module_list: Sequence, scope: Optional[str] = None, reuse=False):
+        super().__init__(module_list=module_list, scope=scope, reuse=reuse)
 
     def _build_shared_graph(self) -> None:
         self._outputs.append(tf.add_n(self._inputs))

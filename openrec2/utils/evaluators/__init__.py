@@ -29,6 +29,7 @@ from openrec2.utils.evaluators.exposure import (
                                                 mean_popularity,
                                                 tail_share,
 )
+from openrec2.utils.evaluators.implicit_eval_manager import ImplicitEvalManager
 from openrec2.utils.evaluators.labelled_metrics import MSE, RMSE, LogLoss
 from openrec2.utils.evaluators.ranking import RankedBlock, rank_block, top_k_indices
 from openrec2.utils.evaluators.ranking_metrics import MAP, MRR, NDCG, HitRatio, Precision, Recall
@@ -38,7 +39,7 @@ from openrec2.utils.evaluators.top_k_lists import top_k_lists
 from openrec2.utils.item_lists import ItemLists
 
 __all__ = [
-    'AUC', 'Evaluator', 'HitRatio', 'ItemLists', 'LogLoss', 'MAP', 'MRR', 'MSE', 'MetricResults', 'NDCG',
+    'AUC', 'Evaluator', 'HitRatio', 'ImplicitEvalManager', 'ItemLists', 'LogLoss', 'MAP', 'MRR', 'MSE', 'MetricResults', 'NDCG',
     'Precision', 'RMSE', 'RankedBlock', 'Recall', 'default_ranking_evaluators', 'evaluate',
     'evaluate_labelled', 'evaluate_sampled', 'evaluate_with_scorer', 'rank_block', 'top_k_indices',
     'validate_cutoffs', 'catalog_coverage', 'exposure_gini', 'item_exposure', 'mean_popularity', 'tail_share',

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from openrec2.errors import DataError, scoped
@@ -19,11 +21,18 @@ from openrec2.utils.evaluators.ranking import RankedBlock
 
 
 class AUC(Evaluator):
-    """Area under the ROC curve (per user on rankings, global on labelled data)."""
+    """Area under the ROC curve (per user on rankings, global on labelled data).
+
+    Args:
+        name: Result key (default ``'AUC'``; legacy ``name=``).
+    """
 
     name = 'AUC'
     ranking = True
     labelled = True
+
+    def __init__(self, name: Optional[str] = None) -> None:
+        super().__init__(name=name)
 
     def ranking_values(self, block: RankedBlock) -> dict[str, np.ndarray]:
         """Per-user AUC (NaN for a user without negatives).

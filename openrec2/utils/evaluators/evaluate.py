@@ -30,7 +30,7 @@ import numpy as np
 from openrec2.errors import DataError, DTypeError, ShapeError, UnknownOptionError, scoped
 from openrec2.utils.evaluators.auc import AUC
 from openrec2.utils.evaluators.evaluator import Evaluator
-from openrec2.utils.evaluators.ranking import mask_scores, rank_block
+from openrec2.utils.evaluators.ranking import legacy_rank_above, mask_scores, rank_block
 from openrec2.utils.evaluators.ranking_metrics import MAP, MRR, NDCG, HitRatio, Precision, Recall
 from openrec2.utils.evaluators.results import MetricAccumulator, MetricResults
 from openrec2.utils.item_lists import ItemLists, keys_contain
@@ -330,12 +330,19 @@ def _rank_full_block(rows: np.ndarray, block: np.ndarray, test: ItemLists, exclu
 def _metric_values(masked: np.ndarray, positive_rows: np.ndarray, positive_cols: np.ndarray,
                    num_candidates: np.ndarray, evaluators: list[Evaluator]) -> tuple[dict[str, np.ndarray], int]:
     """Rank a masked block; ``({key: per-user values}, number of users)``."""
-    max_k = max((k for e in evaluators for k in e.ks), default=1)
-    with_auc = any(isinstance(e, AUC) for e in evaluators)
-    ranked = rank_block(masked, positive_rows, positive_cols, num_candidates, max_k, with_auc)
     values: dict[str, np.ndarray] = {}
-    for evaluator in evaluators:
-        values.update(evaluator.ranking_values(ranked))
+    modern = [e for e in evaluators if not e.legacy]
+    if modern:
+        max_k = max((k for e in modern for k in e.ks), default=1)
+        with_auc = any(isinstance(e, AUC) for e in modern)
+        ranked = rank_block(masked, positive_rows, positive_cols, num_candidates, max_k, with_auc)
+        for evaluator in modern:
+            values.update(evaluator.ranking_values(ranked))
+    legacy = [e for e in evaluators if e.legacy]
+    if legacy:  # legacy OpenRec evaluators: compute(rank_above, negative_num) per user
+        rank_above, negative_num = legacy_rank_above(masked, positive_rows, positive_cols, num_candidates)
+        for evaluator in legacy:
+            values.update(evaluator.legacy_ranking_values(rank_above, negative_num))
     return values, masked.shape[0]
 
 

@@ -12,6 +12,8 @@ The global AUC of labelled data lives with :class:`~openrec2.utils.evaluators.AU
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from openrec2.errors import DataError, scoped
@@ -37,10 +39,17 @@ def check_binary_labels(labels: np.ndarray, metric: str) -> None:
 
 
 class MSE(Evaluator):
-    """Mean squared error between predictions and labels."""
+    """Mean squared error between predictions and labels.
+
+    Args:
+        name: Result key (default ``'MSE'``; legacy ``name=``).
+    """
 
     name = 'MSE'
     labelled = True
+
+    def __init__(self, name: Optional[str] = None) -> None:
+        super().__init__(name=name)
 
     def labelled_values(self, predictions: np.ndarray, labels: np.ndarray) -> dict[str, float]:
         """See :meth:`Evaluator.labelled_values`."""
@@ -48,10 +57,17 @@ class MSE(Evaluator):
 
 
 class RMSE(Evaluator):
-    """Root mean squared error between predictions and labels."""
+    """Root mean squared error between predictions and labels.
+
+    Args:
+        name: Result key (default ``'RMSE'``; legacy ``name=``).
+    """
 
     name = 'RMSE'
     labelled = True
+
+    def __init__(self, name: Optional[str] = None) -> None:
+        super().__init__(name=name)
 
     def labelled_values(self, predictions: np.ndarray, labels: np.ndarray) -> dict[str, float]:
         """See :meth:`Evaluator.labelled_values`."""
@@ -59,10 +75,17 @@ class RMSE(Evaluator):
 
 
 class LogLoss(Evaluator):
-    """Binary cross-entropy of predicted probabilities (clipped at 1e-7)."""
+    """Binary cross-entropy of predicted probabilities (clipped at 1e-7).
+
+    Args:
+        name: Result key (default ``'LogLoss'``; legacy ``name=``).
+    """
 
     name = 'LogLoss'
     labelled = True
+
+    def __init__(self, name: Optional[str] = None) -> None:
+        super().__init__(name=name)
 
     def labelled_values(self, predictions: np.ndarray, labels: np.ndarray) -> dict[str, float]:
         """See :meth:`Evaluator.labelled_values`.

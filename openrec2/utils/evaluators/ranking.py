@@ -224,6 +224,36 @@ def per_user_auc(scores: np.ndarray, positive_rows: np.ndarray, positive_cols: n
         return np.where(pairs > 0, correct_pairs / np.maximum(pairs, 1), np.nan)
 
 
+def legacy_rank_above(scores: np.ndarray, positive_rows: np.ndarray, positive_cols: np.ndarray,
+                      num_candidates: np.ndarray) -> tuple[list, np.ndarray]:
+    """What a legacy OpenRec ``'rank'`` evaluator's ``compute(rank_above, negative_num)`` reads.
+
+    Legacy OpenRec ranked each positive against the user's negatives only: ``rank_above``
+    counts the negatives (candidates that are not positives) scored strictly above it,
+    ``negative_num`` is the number of negatives.
+
+    Args:
+        scores: Masked scores ``[B, W]`` (``-inf`` = not a candidate).
+        positive_rows: Row of each positive (every row has one).
+        positive_cols: Column of each positive.
+        num_candidates: int ``[B]`` candidates per row.
+
+    Returns:
+        ``(rank_above, negative_num)``: one float64 array per row (its positives in the
+        order given) and int64 ``[B]``.
+    """
+    num_rows, width = scores.shape
+    negatives = np.array(scores, copy=True)
+    negatives[positive_rows, positive_cols] = -np.inf
+    sorted_rows = np.sort(negatives, axis=1)
+    not_above = batched_searchsorted(sorted_rows, positive_rows, scores[positive_rows, positive_cols], 'right')
+    above = (width - not_above).astype(np.float64)
+    num_positives = np.bincount(positive_rows, minlength=num_rows)
+    order = np.argsort(positive_rows, kind='stable')
+    rank_above = np.split(above[order], np.cumsum(num_positives)[:-1])
+    return rank_above, np.asarray(num_candidates, dtype=np.int64) - num_positives
+
+
 class RankedBlock:
     """What ranking metrics need about a block of evaluated users.
 

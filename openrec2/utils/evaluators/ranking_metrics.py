@@ -18,6 +18,8 @@ Every value lies in [0, 1].
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from openrec2.utils.evaluators.evaluator import Cutoffs, Evaluator
@@ -58,6 +60,7 @@ class Recall(_TopKMetric):
 
     Args:
         recall_at: Cut-off(s), a positive int or a list of them.
+        name: Result key prefix (default the class name; legacy ``name=``).
 
     Raises:
         UnknownOptionError: A cut-off is not a positive integer.
@@ -65,8 +68,8 @@ class Recall(_TopKMetric):
 
     name = 'Recall'
 
-    def __init__(self, recall_at: Cutoffs = (10,)) -> None:
-        super().__init__(recall_at, option='recall_at')
+    def __init__(self, recall_at: Cutoffs = (10,), name: Optional[str] = None) -> None:
+        super().__init__(name=name, ks=recall_at, option='recall_at')
 
     def value_at(self, block: RankedBlock, k: int) -> np.ndarray:
         """See :meth:`_TopKMetric.value_at`."""
@@ -78,6 +81,7 @@ class Precision(_TopKMetric):
 
     Args:
         precision_at: Cut-off(s), a positive int or a list of them.
+        name: Result key prefix (default the class name; legacy ``name=``).
 
     Raises:
         UnknownOptionError: A cut-off is not a positive integer.
@@ -85,8 +89,8 @@ class Precision(_TopKMetric):
 
     name = 'Precision'
 
-    def __init__(self, precision_at: Cutoffs = (10,)) -> None:
-        super().__init__(precision_at, option='precision_at')
+    def __init__(self, precision_at: Cutoffs = (10,), name: Optional[str] = None) -> None:
+        super().__init__(name=name, ks=precision_at, option='precision_at')
 
     def value_at(self, block: RankedBlock, k: int) -> np.ndarray:
         """See :meth:`_TopKMetric.value_at`."""
@@ -98,6 +102,7 @@ class NDCG(_TopKMetric):
 
     Args:
         ndcg_at: Cut-off(s), a positive int or a list of them.
+        name: Result key prefix (default the class name; legacy ``name=``).
 
     Raises:
         UnknownOptionError: A cut-off is not a positive integer.
@@ -105,8 +110,8 @@ class NDCG(_TopKMetric):
 
     name = 'NDCG'
 
-    def __init__(self, ndcg_at: Cutoffs = (10,)) -> None:
-        super().__init__(ndcg_at, option='ndcg_at')
+    def __init__(self, ndcg_at: Cutoffs = (10,), name: Optional[str] = None) -> None:
+        super().__init__(name=name, ks=ndcg_at, option='ndcg_at')
 
     def value_at(self, block: RankedBlock, k: int) -> np.ndarray:
         """See :meth:`_TopKMetric.value_at`."""
@@ -118,6 +123,7 @@ class HitRatio(_TopKMetric):
 
     Args:
         hit_at: Cut-off(s), a positive int or a list of them.
+        name: Result key prefix (default the class name; legacy ``name=``).
 
     Raises:
         UnknownOptionError: A cut-off is not a positive integer.
@@ -125,8 +131,8 @@ class HitRatio(_TopKMetric):
 
     name = 'Hit'
 
-    def __init__(self, hit_at: Cutoffs = (10,)) -> None:
-        super().__init__(hit_at, option='hit_at')
+    def __init__(self, hit_at: Cutoffs = (10,), name: Optional[str] = None) -> None:
+        super().__init__(name=name, ks=hit_at, option='hit_at')
 
     def value_at(self, block: RankedBlock, k: int) -> np.ndarray:
         """See :meth:`_TopKMetric.value_at`."""
@@ -138,6 +144,7 @@ class MRR(_TopKMetric):
 
     Args:
         mrr_at: Cut-off(s), a positive int or a list of them.
+        name: Result key prefix (default the class name; legacy ``name=``).
 
     Raises:
         UnknownOptionError: A cut-off is not a positive integer.
@@ -145,8 +152,8 @@ class MRR(_TopKMetric):
 
     name = 'MRR'
 
-    def __init__(self, mrr_at: Cutoffs = (10,)) -> None:
-        super().__init__(mrr_at, option='mrr_at')
+    def __init__(self, mrr_at: Cutoffs = (10,), name: Optional[str] = None) -> None:
+        super().__init__(name=name, ks=mrr_at, option='mrr_at')
 
     def value_at(self, block: RankedBlock, k: int) -> np.ndarray:
         """See :meth:`_TopKMetric.value_at`."""
@@ -159,6 +166,7 @@ class MAP(_TopKMetric):
 
     Args:
         map_at: Cut-off(s), a positive int or a list of them.
+        name: Result key prefix (default the class name; legacy ``name=``).
 
     Raises:
         UnknownOptionError: A cut-off is not a positive integer.
@@ -166,8 +174,8 @@ class MAP(_TopKMetric):
 
     name = 'MAP'
 
-    def __init__(self, map_at: Cutoffs = (10,)) -> None:
-        super().__init__(map_at, option='map_at')
+    def __init__(self, map_at: Cutoffs = (10,), name: Optional[str] = None) -> None:
+        super().__init__(name=name, ks=map_at, option='map_at')
 
     def value_at(self, block: RankedBlock, k: int) -> np.ndarray:
         """See :meth:`_TopKMetric.value_at`."""

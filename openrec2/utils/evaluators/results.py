@@ -100,6 +100,9 @@ class MetricAccumulator:
         """
         self.num_evaluated += int(num_users)
         for key, per_user in values.items():
+            if key not in self._sums:  # a key reported as it comes (a legacy evaluator's vector result)
+                self._keys.append(key)
+                self._sums[key], self._counts[key] = 0.0, 0
             defined = ~np.isnan(per_user)
             self._sums[key] += float(per_user[defined].sum())
             self._counts[key] += int(defined.sum())

@@ -23,7 +23,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from openrec2.errors import DataError, DTypeError, SamplerError, scoped
+from openrec2.errors import DataError, DTypeError, SamplerError, SettingError, scoped
 from openrec2.utils.dataset import Dataset
 from openrec2.utils.samplers.negatives import check_negatives_exist
 from openrec2.validation import check_int
@@ -83,6 +83,11 @@ class Sampler:
                 'structured array with ImplicitDataset(raw_data, max_user, max_item).')))
         self._dataset = dataset
         self._batch_size = check_int(batch_size, 'batch_size', self.scope)
+        if isinstance(num_process, (bool, np.bool_)):  # a positional legacy call: (dataset, batch_size, chronological)
+            raise SettingError(scoped(self.scope, (
+                f'num_process must be a positive integer, got {num_process!r}: the third parameter is num_process '
+                "here, where legacy OpenRec's PairwiseSampler / NPairwiseSampler had chronological; pass the legacy "
+                'settings by keyword.')))
         self._num_process = check_int(num_process, 'num_process', self.scope)
         self._seed = check_int(seed, 'seed', self.scope, minimum=0)
         self._prefetch = check_int(prefetch, 'prefetch', self.scope)
