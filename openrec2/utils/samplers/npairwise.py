@@ -34,8 +34,9 @@ class NPairwiseSampler(PairwiseSampler):
 
     def __init__(self, dataset: Dataset, batch_size: int, num_negatives: int = 5, num_process: int = 1,
                  seed: int = 100, prefetch: int = 8, mode: str = 'interaction',
-                 negativenum: Optional[int] = None) -> None:
-        super().__init__(dataset, batch_size, num_process=num_process, seed=seed, prefetch=prefetch, mode=mode)
+                 negativenum: Optional[int] = None, chronological: Optional[bool] = None) -> None:
+        super().__init__(dataset, batch_size, num_process=num_process, seed=seed, prefetch=prefetch, mode=mode,
+                         chronological=chronological)
         if negativenum is not None:
             num_negatives = negativenum
         self.num_negatives = check_int(num_negatives, 'num_negatives', self.scope)

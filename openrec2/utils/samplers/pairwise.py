@@ -41,6 +41,9 @@ class PairwiseSampler(Sampler):
         prefetch: Batches made ahead.
         mode: ``'interaction'`` (shuffled passes over all positives) or ``'user'``
             (legacy: uniform user, then uniform positive).
+        chronological: Legacy OpenRec's setting: True makes one pass over the positive
+            rows in dataset order and ends the stream (see
+            :meth:`~openrec2.utils.samplers.Sampler._set_chronological`); False/None: ``mode``.
 
     Raises:
         SettingError: Unknown ``mode`` or invalid sizes.
@@ -48,10 +51,11 @@ class PairwiseSampler(Sampler):
     """
 
     def __init__(self, dataset: Dataset, batch_size: int, num_process: int = 1, seed: int = 100,
-                 prefetch: int = 8, mode: str = 'interaction') -> None:
+                 prefetch: int = 8, mode: str = 'interaction', chronological: Optional[bool] = None) -> None:
         super().__init__(dataset, batch_size, num_process=num_process, seed=seed, prefetch=prefetch)
         check_choice(mode, 'mode', self.scope, PAIRWISE_MODES)
         self._require_positive_pairs()
+        self._set_chronological(chronological, self.batch_size)
         self.mode = mode
         self._thread_cache = threading.local()
 
@@ -73,6 +77,8 @@ class PairwiseSampler(Sampler):
 
     def _positive_rows(self, index: int, rng: np.random.Generator) -> np.ndarray:
         """Rows of :meth:`Dataset.positive_pairs` that form batch ``index``."""
+        if self.chronological:
+            return self._chronological_rows(index)
         if self.mode == 'user':
             users = rng.choice(self.dataset.users, size=self.batch_size)
             offsets = np.floor(rng.random(self.batch_size) * self.dataset.positive_counts[users])

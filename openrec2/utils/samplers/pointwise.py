@@ -5,6 +5,8 @@ al., "Neural Collaborative Filtering", WWW 2017).
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from openrec2.utils.dataset import Dataset
@@ -27,6 +29,9 @@ class StratifiedPointwiseSampler(Sampler):
         num_process: Worker threads; the stream does not depend on it.
         seed: Seed of the stream.
         prefetch: Batches made ahead.
+        chronological: Legacy OpenRec's setting: True takes the positives in dataset
+            order, one pass, then ends the stream (negatives as usual); False/None:
+            uniform positives.
 
     Raises:
         SettingError: ``pos_ratio`` outside ``[0, 1]`` or invalid sizes.
@@ -34,19 +39,21 @@ class StratifiedPointwiseSampler(Sampler):
     """
 
     def __init__(self, dataset: Dataset, batch_size: int, pos_ratio: float = 0.5, num_process: int = 1,
-                 seed: int = 100, prefetch: int = 8) -> None:
+                 seed: int = 100, prefetch: int = 8, chronological: Optional[bool] = None) -> None:
         super().__init__(dataset, batch_size, num_process=num_process, seed=seed, prefetch=prefetch)
         self.pos_ratio = check_probability(pos_ratio, 'pos_ratio', self.scope, allow_none=False, allow_one=True)
         self._require_positive_pairs()
         self.num_positives_per_batch = int(round(self.pos_ratio * self.batch_size))
+        self._set_chronological(chronological, self.num_positives_per_batch)
 
     def _make_batch(self, index: int, rng: np.random.Generator) -> Batch:
-        n_pos = self.num_positives_per_batch
-        n_neg = self.batch_size - n_pos
-        rows = rng.integers(0, self.dataset.num_positives, size=n_pos)
+        rows = (self._chronological_rows(index) if self.chronological
+                else rng.integers(0, self.dataset.num_positives, size=self.num_positives_per_batch))
+        n_pos = rows.size
+        n_neg = self.batch_size - self.num_positives_per_batch
         negative_users = rng.choice(self.dataset.users, size=n_neg)
         negative_items = sample_negatives(rng, negative_users, self.dataset)
-        order = rng.permutation(self.batch_size)
+        order = rng.permutation(n_pos + n_neg)
         users = np.concatenate([self._positive_users[rows], negative_users])[order]
         items = np.concatenate([self._positive_items[rows], negative_items])[order]
         labels = np.concatenate([np.ones(n_pos, np.float32), np.zeros(n_neg, np.float32)])[order]

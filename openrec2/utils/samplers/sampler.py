@@ -26,7 +26,7 @@ import numpy as np
 from openrec2.errors import DataError, DTypeError, SamplerError, SettingError, scoped
 from openrec2.utils.dataset import Dataset
 from openrec2.utils.samplers.negatives import check_negatives_exist
-from openrec2.validation import check_int
+from openrec2.validation import check_bool, check_int
 
 Batch = dict[str, np.ndarray]
 
@@ -107,7 +107,7 @@ class Sampler:
 
     def _num_batches(self) -> Optional[int]:
         """Number of batches of a finite stream, or ``None`` for an endless one."""
-        return None
+        return self._num_chronological_batches()
 
     def _require_positive_pairs(self) -> None:
         """Keep the dataset's positive pairs (``_positive_users``, ``_positive_items``) for
@@ -120,6 +120,39 @@ class Sampler:
             raise DataError(scoped(self.scope, f'dataset {self.dataset.name!r} has no positive interaction.'))
         check_negatives_exist(self.dataset, self.dataset.users, self.scope)
         self._positive_users, self._positive_items = self.dataset.positive_pairs()
+
+    def _set_chronological(self, chronological: Optional[bool], positives_per_batch: int) -> None:
+        """Legacy OpenRec's ``chronological`` setting of the positive-drawing samplers.
+
+        True: the positives are the dataset's positive rows in dataset order (repeats
+        kept, as legacy read ``dataset.data`` row by row), visited once, then the stream
+        ends (legacy stopped there too; openrec2 also delivers the last partial batch,
+        which legacy dropped). False or None: the sampler's own seeded scheme. Call after
+        :meth:`_require_positive_pairs`.
+
+        Args:
+            chronological: The legacy setting (None: not given).
+            positives_per_batch: Positive rows one batch takes.
+        """
+        self.chronological = bool(chronological is not None and check_bool(chronological, 'chronological',
+                                                                           self.scope))
+        if self.chronological:
+            data = self.dataset.data
+            positive = (data['label'] > 0) if 'label' in data.dtype.names else np.ones(len(data), bool)
+            self._positive_users = data['user_id'][positive].astype(np.int64)
+            self._positive_items = data['item_id'][positive].astype(np.int64)
+            self._positives_per_batch = positives_per_batch
+
+    def _chronological_rows(self, index: int) -> np.ndarray:
+        """Rows of batch ``index`` of the single dataset-order pass."""
+        start = index * self._positives_per_batch
+        return np.arange(start, min(start + self._positives_per_batch, self._positive_users.size))
+
+    def _num_chronological_batches(self) -> Optional[int]:
+        """Batches of the dataset-order pass, or None when the stream is endless."""
+        if not getattr(self, 'chronological', False):
+            return None
+        return max(1, math.ceil(self._positive_users.size / max(1, self._positives_per_batch)))
 
     # ------------------------------------------------------------------ properties
     @property
@@ -144,8 +177,9 @@ class Sampler:
 
     @property
     def batches_per_epoch(self) -> int:
-        """Batches that cover the positive interactions once: ``ceil(#positives / batch_size)``."""
-        return max(1, math.ceil(self._dataset.num_positives / self._batch_size))
+        """Batches that cover the positive interactions once: ``ceil(#positives / batch_size)``
+        (with legacy ``chronological=True``: the batches of its single pass)."""
+        return self._num_chronological_batches() or max(1, math.ceil(self._dataset.num_positives / self._batch_size))
 
     def batch_rng(self, index: int) -> np.random.Generator:
         """The generator batch ``index`` is made from.
