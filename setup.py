@@ -19,7 +19,7 @@ setup(
         "termcolor",
     ],
     extras_require={
-        "test": ["pytest", "nbclient", "nbformat", "ipykernel", "matplotlib"],
+        "test": ["pytest", "pytest-xdist", "nbclient", "nbformat", "ipykernel", "matplotlib"],
         "notebooks": ["nbclient", "nbformat", "ipykernel", "matplotlib", "jupyter_client"],
         # The learning-curve PNG of run folders (openrec2/experiments/learning_curves.py); optional.
         "plots": ["matplotlib"],
