@@ -10,6 +10,7 @@ they started (also on an error, Ctrl-C, or when the Python process exits).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import signal
@@ -159,19 +160,15 @@ class LocalCluster:
         """Stop every process this cluster started: SIGTERM, then SIGKILL after a grace period."""
         alive = [process for process in self.started if process.poll() is None]
         for process in alive:
-            try:
+            with contextlib.suppress(ProcessLookupError):  # it exited meanwhile
                 os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
         deadline = time.monotonic() + STOP_GRACE_SECONDS
         for process in alive:
             try:
                 process.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
                 process.wait()
         for reader in self._readers:
             reader.join(timeout=2.0)

@@ -19,6 +19,7 @@ Inside :func:`~openrec2.recommenders.graph_placement.placing` with a
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from typing import List, Optional
@@ -115,10 +116,8 @@ class ClusterPlacement(GraphPlacement):
         training never wait for its gradient: they go on alone (the accumulator takes two
         gradients of one worker as well as one of each). Async runs need nothing."""
         if self._sync_optimizers and not getattr(sess, '_closed', False):
-            try:
+            with contextlib.suppress(tf.errors.OpError):  # the servers are gone already: nobody is waiting
                 sess.run(self._release)
-            except tf.errors.OpError:  # the servers are gone already: nobody is waiting
-                pass
         if self._coordinator is not None:
             self._coordinator.request_stop()
 

@@ -122,11 +122,7 @@ class Dataset:
 
     # ------------------------------------------------------------------ indexing
     def _build_positive_index(self) -> None:
-        users = self.data['user_id'].astype(np.int64)
-        items = self.data['item_id'].astype(np.int64)
-        if 'label' in self.data.dtype.names:
-            positive = self.data['label'] > 0
-            users, items = users[positive], items[positive]
+        users, items = self.positive_rows()
         self._positives = ItemLists.from_keys(users * self.max_item + items, self.max_user, self.max_item,
                                               name=self.name)
         self._users = np.flatnonzero(self._positives.lengths).astype(np.int64)
@@ -180,6 +176,20 @@ class Dataset:
     def item_popularity(self) -> np.ndarray:
         """int64 ``[max_item]``: number of users having each item as a positive."""
         return self._item_popularity
+
+    def positive_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """The positive rows in dataset order, repeats kept (every row, or the rows with
+        ``label > 0`` when there is a label field).
+
+        Returns:
+            ``(user_ids, item_ids)``, two int64 arrays.
+        """
+        users = self.data['user_id'].astype(np.int64)
+        items = self.data['item_id'].astype(np.int64)
+        if 'label' in self.data.dtype.names:
+            positive = self.data['label'] > 0
+            users, items = users[positive], items[positive]
+        return users, items
 
     def positive_pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """All distinct positive pairs, ordered by user then item.

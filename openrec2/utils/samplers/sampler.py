@@ -137,10 +137,7 @@ class Sampler:
         self.chronological = bool(chronological is not None and check_bool(chronological, 'chronological',
                                                                            self.scope))
         if self.chronological:
-            data = self.dataset.data
-            positive = (data['label'] > 0) if 'label' in data.dtype.names else np.ones(len(data), bool)
-            self._positive_users = data['user_id'][positive].astype(np.int64)
-            self._positive_items = data['item_id'][positive].astype(np.int64)
+            self._positive_users, self._positive_items = self.dataset.positive_rows()
             self._positives_per_batch = positives_per_batch
 
     def _chronological_rows(self, index: int) -> np.ndarray:
