@@ -62,7 +62,7 @@ def compile_command(source: Path, output: Path, compiler: str) -> List[str]:
     """The compiler invocation building ``source`` into the shared library ``output``."""
     import tensorflow as tf
 
-    return [compiler, "-std=c++17", "-shared", "-fPIC", "-O3", "-w", "-DNDEBUG", *_vector_flags(),
+    return [compiler, "-std=c++17", "-shared", "-fPIC", "-O3", "-fno-math-errno", "-w", "-DNDEBUG", *_vector_flags(),
             *[flag for flag in tf.sysconfig.get_compile_flags() if not flag.startswith("--std")],
             str(source), "-o", str(output), *tf.sysconfig.get_link_flags()]
 

@@ -626,11 +626,12 @@ class Recommender:
         """
         settings = self._objective(objective)
         self._prepare_objective(settings)
-        if self._legacy_mappings:
+        if self._legacy_mappings:  # a legacy _input_mappings feeds placeholders of its own choosing
             feed = self._legacy_feed(batch, train=True)
+            loss = self.sess.run(settings["fetches"], feed_dict=feed)[0]
         else:
             feed = self._feed_dict(batch, settings["inputs"], train=True)
-        loss = self.sess.run(settings["fetches"], feed_dict=feed)[0]
+            loss = settings["step"](*(feed[placeholder] for placeholder in settings["placeholders"]))[0]
         if self._post_training_ops:
             self.sess.run(self._post_training_ops, feed_dict=feed)
         return float(loss)
@@ -662,6 +663,9 @@ class Recommender:
         needed |= fed_by(self._post_training_ops)
         settings["inputs"] = [name for name in self._inputs[True] if name in needed]
         settings["fetches"] = [settings["loss"], settings["train_op"]] + updates
+        # A callable made once skips session.run's per-call parsing of fetches and feeds.
+        settings["placeholders"] = [self._inputs[True][name][0] for name in settings["inputs"]]
+        settings["step"] = self.sess.make_callable(settings["fetches"], feed_list=settings["placeholders"])
 
     def serve(self, batch: Mapping[str, np.ndarray], perturbed: bool = False) -> np.ndarray:
         """Score a batch with the serving graph.

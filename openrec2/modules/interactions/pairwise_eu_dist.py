@@ -45,5 +45,5 @@ class PairwiseEuDist(PairwiseInteraction):
     def _all_item_scores(self, user, items, bias):
         return all_item_distance_scores(user, items, bias)
 
-    def _pairwise_loss(self, positive: tf.Tensor, negative: tf.Tensor) -> tf.Tensor:
-        return tf.reduce_sum(self._weights * tf.nn.relu(self._margin - positive + negative))
+    def _difference_loss(self, difference: tf.Tensor) -> tf.Tensor:
+        return tf.reduce_sum(self._weights * tf.nn.relu(self._margin - difference))

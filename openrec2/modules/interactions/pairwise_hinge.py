@@ -35,5 +35,5 @@ class PairwiseHinge(PairwiseInteraction):
         self._margin = check_non_negative(margin, "margin", scope or self.default_scope_name())
         super().__init__(user, item, item_bias, p_item, p_item_bias, n_item, n_item_bias, train, scope, reuse)
 
-    def _pairwise_loss(self, positive: tf.Tensor, negative: tf.Tensor) -> tf.Tensor:
-        return tf.reduce_sum(tf.nn.relu(self._margin - positive + negative))
+    def _difference_loss(self, difference: tf.Tensor) -> tf.Tensor:
+        return tf.reduce_sum(tf.nn.relu(self._margin - difference))

@@ -15,14 +15,16 @@ import tensorflow.compat.v1 as tf
 
 from openrec2.modules.checks import optional_matrix, require_item_inputs
 from openrec2.modules.interactions.interaction import Interaction
-from openrec2.modules.interactions.scoring import all_item_scores, pair_scores
+from openrec2.modules.interactions.scoring import all_item_scores, flat_bias, pair_scores
+from openrec2.ops.pair_dot_difference import pair_dot_difference
 
 
 class PairwiseInteraction(Interaction):
     """A loss on positive vs negative pair scores (training); scores (serving).
 
     Subclasses set :meth:`_pair_scores`, :meth:`_all_item_scores` (default: dot products
-    plus biases) and :meth:`_pairwise_loss`. In training the outputs are
+    plus biases) and :meth:`_difference_loss`. With the default dot-product scores the
+    training difference is one fused kernel (:func:`~openrec2.ops.pair_dot_difference.pair_dot_difference`). In training the outputs are
     ``positive - negative`` score differences ``[B]``; at serving time the scores of every
     item ``[B, N]`` when ``item`` (all items) is given, else of the pairs ``(user, p_item)``
     ``[B]``.
@@ -61,15 +63,25 @@ class PairwiseInteraction(Interaction):
         """``[B, N]`` scores of every user against every item."""
         return all_item_scores(user, items, bias)
 
-    def _pairwise_loss(self, positive: tf.Tensor, negative: tf.Tensor) -> tf.Tensor:
-        """Scalar loss of ``[B]`` positive and negative scores."""
+    def _difference_loss(self, difference: tf.Tensor) -> tf.Tensor:
+        """Scalar loss of the ``[B]`` score differences ``s(u, i+) - s(u, i-)``."""
         raise NotImplementedError
 
+    def _score_difference(self) -> tf.Tensor:
+        """``[B]`` positive minus negative scores of the training rows."""
+        if type(self)._pair_scores is not PairwiseInteraction._pair_scores:
+            return (self._pair_scores(self._user, self._p_item, self._p_item_bias)
+                    - self._pair_scores(self._user, self._n_item, self._n_item_bias))
+        difference = pair_dot_difference(self._user, self._p_item, self._n_item)
+        for bias, sign in ((self._p_item_bias, 1.0), (self._n_item_bias, -1.0)):
+            if bias is not None:
+                difference += sign * tf.reshape(flat_bias(bias), tf.shape(difference))
+        return difference
+
     def _build_training_graph(self) -> None:
-        positive = self._pair_scores(self._user, self._p_item, self._p_item_bias)
-        negative = self._pair_scores(self._user, self._n_item, self._n_item_bias)
-        self._loss += self._pairwise_loss(positive, negative)
-        self._outputs.append(positive - negative)
+        difference = self._score_difference()
+        self._loss += self._difference_loss(difference)
+        self._outputs.append(difference)
 
     def _build_serving_graph(self) -> None:
         if self._item is not None:

@@ -16,5 +16,5 @@ class PairwiseLog(PairwiseInteraction):
     (legacy order ``user, item, item_bias, p_item, p_item_bias, n_item, n_item_bias``).
     """
 
-    def _pairwise_loss(self, positive: tf.Tensor, negative: tf.Tensor) -> tf.Tensor:
-        return tf.reduce_sum(tf.nn.softplus(negative - positive))
+    def _difference_loss(self, difference: tf.Tensor) -> tf.Tensor:
+        return tf.reduce_sum(tf.nn.softplus(-difference))

@@ -2,8 +2,10 @@
 
 Negatives are drawn uniformly from all item ids ``0 .. max_item - 1`` (the last one
 included; the legacy sampler never drew it) minus the user's positives, by rejection:
-draw uniformly, look the keys ``user * max_item + item`` up in the sorted keys of the
-known items with ``searchsorted``, redraw the hits. The rare entries still rejected
+draw uniformly, look the keys ``user * max_item + item`` up, redraw the hits. The
+look-up is a bitset of every (user, item) cell when that fits in 256 MB (ML-1M: 2.8 MB,
+a few array operations per draw), else ``searchsorted`` in the sorted keys of the known
+items. The rare entries still rejected
 after many rounds (users who own almost every item) are drawn exactly from their
 complement. The known items are an :class:`~openrec2.utils.item_lists.ItemLists` with
 one row per user (a dataset's ``positives``, or a union of splits), or a
@@ -12,7 +14,8 @@ one row per user (a dataset's ``positives``, or a union of splits), or a
 
 from __future__ import annotations
 
-from typing import Union
+import weakref
+from typing import Callable, Union
 
 import numpy as np
 
@@ -21,6 +24,40 @@ from openrec2.utils.dataset import Dataset
 from openrec2.utils.item_lists import ItemLists
 
 _MAX_REJECTION_ROUNDS = 32
+#: Largest bitset of known cells built for the rejection test (bytes).
+BITSET_MAX_BYTES = 256 << 20
+_MEMBERSHIP: 'weakref.WeakKeyDictionary[ItemLists, Callable]' = weakref.WeakKeyDictionary()
+
+
+def _bitset_membership(lists: ItemLists) -> Callable[[np.ndarray], np.ndarray]:
+    """Membership of keys ``row * num_items + item`` as bits of one packed array."""
+    rows = np.repeat(np.arange(len(lists), dtype=np.int64), lists.lengths)
+    keys = rows * lists.num_items + lists.indices
+    bits = np.zeros((len(lists) * lists.num_items + 7) // 8, dtype=np.uint8)
+    np.bitwise_or.at(bits, keys >> 3, np.left_shift(1, keys & 7).astype(np.uint8))
+
+    def contains(query: np.ndarray) -> np.ndarray:
+        return (bits[query >> 3] >> (query & 7).astype(np.uint8)) & 1 == 1
+    return contains
+
+
+def key_membership(lists: ItemLists) -> Callable[[np.ndarray], np.ndarray]:
+    """The fastest membership test of pair keys ``row * num_items + item`` in ``lists``:
+    a bitset when the key space fits :data:`BITSET_MAX_BYTES`, else ``lists.contains_keys``
+    (cached per lists object).
+
+    Args:
+        lists: Per-user item lists whose ``num_items`` is set.
+
+    Returns:
+        A function from an int64 key array to a boolean array of its shape.
+    """
+    test = _MEMBERSHIP.get(lists)
+    if test is None:
+        fits = len(lists) * lists.num_items <= 8 * BITSET_MAX_BYTES
+        test = _bitset_membership(lists) if fits else lists.contains_keys
+        _MEMBERSHIP[lists] = test
+    return test
 
 
 def known_items(known: Union[Dataset, ItemLists]) -> ItemLists:
@@ -87,13 +124,14 @@ def sample_negatives(rng: np.random.Generator, user_ids: np.ndarray, known: Unio
     if per_user is not None:
         users = np.repeat(users, per_user)
     max_item = lists.num_items
+    known = key_membership(lists)
     items = rng.integers(0, max_item, size=users.size, dtype=np.int64)
-    rejected = np.flatnonzero(lists.contains_keys(users * max_item + items))
+    rejected = np.flatnonzero(known(users * max_item + items))
     for _ in range(_MAX_REJECTION_ROUNDS):
         if rejected.size == 0:
             break
         items[rejected] = rng.integers(0, max_item, size=rejected.size, dtype=np.int64)
-        still = lists.contains_keys(users[rejected] * max_item + items[rejected])
+        still = known(users[rejected] * max_item + items[rejected])
         rejected = rejected[still]
     for position in rejected.tolist():
         items[position] = _from_complement(rng, int(users[position]), lists)

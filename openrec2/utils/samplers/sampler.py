@@ -351,6 +351,9 @@ def shuffled_pass_rows(first: int, count: int, total: int,
     Returns:
         int64 ``[count]`` row ids.
     """
+    start_pass, start = divmod(first, total)
+    if start + count <= total:  # the usual case: the batch lies inside one pass
+        return permutation_of(start_pass)[start:start + count].astype(np.int64, copy=False)
     passes, within = np.divmod(first + np.arange(count, dtype=np.int64), total)
     rows = np.empty(count, dtype=np.int64)
     for pass_index in range(int(passes[0]), int(passes[-1]) + 1):

@@ -38,3 +38,26 @@ def test_user_owning_every_item_is_an_error():
     dataset = ImplicitDataset(make_interactions([0, 0, 0, 1], [0, 1, 2, 0]), 2, 3, name='full')
     with pytest.raises(DataError, match=r"user\(s\) \[0\] of dataset 'full' have all 3 items"):
         sample_negatives(np.random.default_rng(0), np.array([1, 0]), dataset)
+
+
+def test_the_bitset_membership_agrees_with_the_sorted_key_search():
+    from openrec2.utils.item_lists import ItemLists
+    from openrec2.utils.samplers import negatives
+
+    rng = np.random.default_rng(11)
+    lists = ItemLists.from_lists([np.unique(rng.integers(0, 50, rng.integers(0, 30))) for _ in range(40)],
+                                 num_items=50)
+    queries = rng.integers(0, 40 * 50, 5000)
+    test = negatives.key_membership(lists)
+    assert test is not lists.contains_keys  # 2,000 cells: the bitset
+    np.testing.assert_array_equal(test(queries), lists.contains_keys(queries))
+    assert negatives.key_membership(lists) is test  # built once per lists
+
+
+def test_a_key_space_beyond_the_bitset_limit_uses_the_sorted_key_search(monkeypatch):
+    from openrec2.utils.item_lists import ItemLists
+    from openrec2.utils.samplers import negatives
+
+    monkeypatch.setattr(negatives, "BITSET_MAX_BYTES", 10)
+    lists = ItemLists.from_lists([[1, 2], [0]], num_items=100)
+    assert negatives.key_membership(lists) == lists.contains_keys
