@@ -32,6 +32,7 @@ from openrec2.modules.array_initializer import initializer_feeds
 from openrec2.recommenders.graph_placement import active_placement
 from openrec2.recommenders.optimizers import OPTIMIZERS, make_optimizer
 from openrec2.recommenders.pretrained import checkpoint_prefix
+from openrec2.recommenders.session_step import SessionStep
 from openrec2.validation import check_choice, check_int, check_learning_rate, check_non_negative
 
 #: Name of the objective every module loss joins unless told otherwise.
@@ -663,9 +664,8 @@ class Recommender:
         needed |= fed_by(self._post_training_ops)
         settings["inputs"] = [name for name in self._inputs[True] if name in needed]
         settings["fetches"] = [settings["loss"], settings["train_op"]] + updates
-        # A callable made once skips session.run's per-call parsing of fetches and feeds.
         settings["placeholders"] = [self._inputs[True][name][0] for name in settings["inputs"]]
-        settings["step"] = self.sess.make_callable(settings["fetches"], feed_list=settings["placeholders"])
+        settings["step"] = SessionStep(self.sess, settings["fetches"], settings["placeholders"])
 
     def serve(self, batch: Mapping[str, np.ndarray], perturbed: bool = False) -> np.ndarray:
         """Score a batch with the serving graph.
