@@ -9,7 +9,7 @@ import pytest
 
 from openrec2.datasets import make_planted_implicit
 from openrec2.errors import SettingError
-from openrec2.recommenders import BPR, PMF
+from openrec2.recommenders import BPR, CML, PMF
 from openrec2.recommenders.graph_placement import placing
 from openrec2.utils.evaluators import AUC, Recall, evaluate
 from openrec2.utils.samplers import PairwiseSampler, StratifiedPointwiseSampler
@@ -130,6 +130,19 @@ def test_pmf_trains_on_the_cluster(split):
             StratifiedPointwiseSampler(split.train, batch_size=256, pos_ratio=0.2, seed=0) as sampler:
         for _ in range(300):
             model.train(next(sampler))
+        assert metrics(model, split)['AUC'] > popularity(split)['AUC'] + 0.05
+
+
+def test_cml_censors_the_rows_of_its_partitioned_tables_and_learns(split):
+    cluster, _ = inprocess_cluster(2, 1)
+    with build(CML, split, worker_placement(cluster, 0)) as model, \
+            PairwiseSampler(split.train, batch_size=256, seed=0) as sampler:
+        users = model._get_module('user_vec').embedding
+        assert len(list(users)) == 2  # the user table is split over both ps
+        for _ in range(300):
+            model.train(next(sampler))
+        rows = model.sess.run(list(users))
+        assert np.linalg.norm(np.concatenate(rows), axis=1).max() <= 1.0 + 1e-5  # the censor ran in both parts
         assert metrics(model, split)['AUC'] > popularity(split)['AUC'] + 0.05
 
 

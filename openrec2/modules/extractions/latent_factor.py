@@ -131,7 +131,25 @@ class LatentFactor(Extraction):
     def _rescale_rows_op(self, censor_id_list, rescale, suffix: str) -> tf.Operation:
         """An op writing ``rescale(rows)`` back to the listed rows (all rows for None)."""
         with tf.name_scope(self._scope + suffix):
-            if censor_id_list is None:
-                return self._embedding.assign(rescale(self._embedding)).op
-            ids = tf.unique(tf.reshape(tf.convert_to_tensor(censor_id_list, dtype=tf.int32), [-1]))[0]
-            return tf.scatter_update(self._embedding, ids, rescale(tf.gather(self._embedding, ids))).op
+            ids = None
+            if censor_id_list is not None:
+                ids = tf.unique(tf.reshape(tf.convert_to_tensor(censor_id_list, dtype=tf.int32), [-1]))[0]
+            if isinstance(self._embedding, tf2.Variable):
+                return _rescale_part(self._embedding, ids, rescale)
+            # A partitioned table (a cluster placement): each part rescales the listed rows it holds.
+            updates, offset = [], 0
+            for part in self._embedding:
+                size = int(part.shape[0])
+                local = None
+                if ids is not None:
+                    local = tf.boolean_mask(ids, (ids >= offset) & (ids < offset + size)) - offset
+                updates.append(_rescale_part(part, local, rescale))
+                offset += size
+            return tf.group(*updates)
+
+
+def _rescale_part(table: tf.Variable, ids, rescale) -> tf.Operation:
+    """Write ``rescale(rows)`` back to rows ``ids`` of one variable (every row for None)."""
+    if ids is None:
+        return table.assign(rescale(table.read_value())).op
+    return tf.scatter_update(table, ids, rescale(tf.gather(table, ids))).op

@@ -91,3 +91,29 @@ def test_normalize_puts_listed_rows_on_the_unit_sphere(tf_run):
     np.testing.assert_array_equal(after[2:], table[2:])  # a zero row stays zero; unlisted rows untouched
     tf_run(module.normalize_l2_norm_op(norm=2.0))
     np.testing.assert_allclose(np.linalg.norm(tf_run(module.embedding), axis=1), [2.0, 2.0, 0.0, 2.0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("censor_ids", [None, [0, 5, 5, 9, 17]])
+@pytest.mark.parametrize("method", ["censor_l2_norm_op", "normalize_l2_norm_op"])
+def test_row_rescaling_of_a_partitioned_table_rescales_the_listed_rows_in_their_parts(censor_ids, method):
+    # A cluster placement partitions the tables (openrec2.distributed); the row-norm ops must
+    # then rescale the listed rows in whichever part holds them.
+    with tf.Graph().as_default():
+        with tf.variable_scope("model", partitioner=tf.fixed_size_partitioner(3)):
+            module = LatentFactor([18, 4], init="normal", ids=tf.constant([0, 1]), scope="user")
+        assert not isinstance(module.embedding, tf.Variable)
+        table = tf.concat(list(module.embedding), 0)
+        scale = tf.group(*[part.assign(part * 5.0) for part in module.embedding])
+        op = getattr(module, method)(censor_ids, 1.0)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(scale)
+            before = sess.run(table)
+            sess.run(op)
+            after = sess.run(table)
+    rows = np.arange(18) if censor_ids is None else np.unique(censor_ids)
+    norms = np.linalg.norm(before, axis=1, keepdims=True)
+    expected = before.copy()
+    factor = 1.0 / norms if method == "normalize_l2_norm_op" else np.minimum(1.0, 1.0 / norms)
+    expected[rows] = (before * factor)[rows]
+    np.testing.assert_allclose(after, expected, rtol=1e-5)
