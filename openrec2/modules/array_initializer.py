@@ -30,26 +30,31 @@ _FEEDS: "weakref.WeakKeyDictionary[tf.Graph, Dict[tf.Tensor, np.ndarray]]" = wea
 def array_initializer(array: np.ndarray):
     """An initializer for ``tf.get_variable`` that gives the variable ``array``'s values.
 
+    A partitioned variable (a cluster placement, :mod:`openrec2.distributed`) calls it once
+    per part; each part gets its own slice of the array.
+
     Args:
-        array: The initial value; its shape must be the variable's.
+        array: The initial value; its shape must be the (whole) variable's.
 
     Returns:
-        ``tf.constant_initializer(array)`` for arrays up to :data:`EMBED_LIMIT_BYTES`;
-        otherwise an initializer creating a placeholder (only if the variable is really
+        An initializer. Arrays (or parts) up to :data:`EMBED_LIMIT_BYTES` become graph
+        constants; larger ones a placeholder (created only if the variable is really
         created, not when an existing one is reused) registered for
         :func:`initializer_feeds`.
     """
-    if array.nbytes <= EMBED_LIMIT_BYTES:
-        return tf.constant_initializer(array)
 
-    def fed_at_initialisation(shape, dtype=None, partition_info=None):
-        del shape, partition_info  # the array's own shape and dtype are used
-        placeholder = tf.placeholder(tf.as_dtype(dtype or array.dtype), array.shape,
-                                     name="initial_value_fed_by_initializer_feeds")
-        _FEEDS.setdefault(placeholder.graph, {})[placeholder] = array
+    def from_array(shape, dtype=None, partition_info=None):
+        part = array
+        if partition_info is not None:  # this part's rows (and columns) of the whole array
+            part = array[tuple(slice(start, start + size) for start, size in zip(partition_info.var_offset, shape))]
+        dtype = tf.as_dtype(dtype or array.dtype)
+        if part.nbytes <= EMBED_LIMIT_BYTES:
+            return tf.constant(part, dtype=dtype)
+        placeholder = tf.placeholder(dtype, part.shape, name="initial_value_fed_by_initializer_feeds")
+        _FEEDS.setdefault(placeholder.graph, {})[placeholder] = part
         return placeholder
 
-    return fed_at_initialisation
+    return from_array
 
 
 def initializer_feeds(graph: tf.Graph) -> Dict[tf.Tensor, np.ndarray]:

@@ -866,6 +866,8 @@ class Recommender:
 
     def _apply_init_dict(self, init_dict: Mapping[str, np.ndarray]) -> None:
         by_name = {v.op.name: v for v in tf.global_variables()}
+        # A partitioned table (cluster placement) is known by its whole name, e.g. "bpr/user/embedding".
+        by_name.update(_partitioned_tables(tf.global_variables()))
         for name, value in init_dict.items():
             key = name[:-2] if name.endswith(":0") else name
             variable = by_name.get(key)
@@ -1100,6 +1102,32 @@ class Recommender:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class _PartitionedTable:
+    """The parts of one partitioned variable, loaded as the whole table."""
+
+    def __init__(self, parts: List[tf.Variable]) -> None:
+        self.parts = parts
+        info = parts[0]._save_slice_info
+        self.dtype = parts[0].dtype
+        self.shape = tf.TensorShape(info.full_shape)
+
+    def load(self, value: np.ndarray, sess: tf.Session) -> None:
+        """Write each part's slice of ``value`` into it."""
+        for part in self.parts:
+            info = part._save_slice_info
+            part.load(value[tuple(slice(o, o + n) for o, n in zip(info.var_offset, info.var_shape))], sess)
+
+
+def _partitioned_tables(variables) -> Dict[str, _PartitionedTable]:
+    """``{whole name: table}`` of the partitioned variables among ``variables``."""
+    parts: Dict[str, List[tf.Variable]] = {}
+    for variable in variables:
+        info = getattr(variable, "_save_slice_info", None)
+        if info is not None:
+            parts.setdefault(info.full_name, []).append(variable)
+    return {name: _PartitionedTable(members) for name, members in parts.items()}
 
 
 def _saved_name_and_shape(variable) -> Tuple[str, List[int]]:

@@ -146,6 +146,15 @@ def test_cml_censors_the_rows_of_its_partitioned_tables_and_learns(split):
         assert metrics(model, split)['AUC'] > popularity(split)['AUC'] + 0.05
 
 
+def test_init_dict_loads_whole_tables_into_their_parts(split):
+    cluster, _ = inprocess_cluster(2, 1)
+    table = np.random.default_rng(2).normal(size=(split.max_user, 8)).astype(np.float32)
+    with build(BPR, split, worker_placement(cluster, 0), init_dict={'user/embedding': table}) as model:
+        parts = list(model._get_module('user_vec').embedding)
+        assert len(parts) == 2
+        np.testing.assert_array_equal(np.concatenate(model.sess.run(parts)), table)
+
+
 def test_a_ps_task_builds_no_model(split):
     cluster, _ = inprocess_cluster(1, 1)
     from openrec2.distributed import ClusterConfig, ClusterPlacement

@@ -117,3 +117,20 @@ def test_row_rescaling_of_a_partitioned_table_rescales_the_listed_rows_in_their_
     factor = 1.0 / norms if method == "normalize_l2_norm_op" else np.minimum(1.0, 1.0 / norms)
     expected[rows] = (before * factor)[rows]
     np.testing.assert_allclose(after, expected, rtol=1e-5)
+
+
+@pytest.mark.parametrize("embed_limit", [None, 16])
+def test_an_array_initialises_each_part_of_a_partitioned_table_with_its_rows(embed_limit, monkeypatch):
+    from openrec2.modules import array_initializer
+    from openrec2.modules.array_initializer import initializer_feeds
+
+    if embed_limit is not None:  # parts above the limit are fed through placeholders
+        monkeypatch.setattr(array_initializer, "EMBED_LIMIT_BYTES", embed_limit)
+    start = np.arange(18 * 4, dtype=np.float32).reshape(18, 4)
+    with tf.Graph().as_default() as graph:
+        with tf.variable_scope("model", partitioner=tf.fixed_size_partitioner(3)):
+            module = LatentFactor([18, 4], init=start, ids=tf.constant([0, 17]), scope="user")
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer(), feed_dict=initializer_feeds(graph))
+            np.testing.assert_array_equal(sess.run(tf.concat(list(module.embedding), 0)), start)
+            np.testing.assert_array_equal(sess.run(module.get_outputs()[0]), start[[0, 17]])
