@@ -140,6 +140,30 @@ def _fix_partition_slice(slot, var, cols: int) -> None:
         [table_slice.var_shape[0], 2 * cols]))
 
 
+def name_slots_as_whole_tables(optimizer: tf.train.Optimizer, variables) -> None:
+    """Name every slot of a partitioned table's parts as one process names the whole slot.
+
+    TensorFlow's slot creator derives a part's slot name by cutting the part's name off the
+    front of the slot's name, which fails when the optimiser's variable scope comes first
+    (``model/optimizer_default/model/user/embedding/part_0/Adagrad``): the saved name would
+    be garbled and a cluster checkpoint would not load into one process. The slice geometry
+    the slot creator set is kept; only the whole name is replaced.
+
+    Args:
+        optimizer: The optimiser after ``apply_gradients``.
+        variables: The variables it updates (parts of partitioned tables among them).
+    """
+    for var in variables:
+        table_slice = getattr(var, "_save_slice_info", None)
+        if table_slice is None:
+            continue
+        for slot_name in optimizer.get_slot_names():
+            slot = optimizer.get_slot(var, slot_name)
+            slot_slice = getattr(slot, "_save_slice_info", None)
+            if slot_slice is not None:
+                slot_slice.full_name = slot.op.name.replace(var.op.name, table_slice.full_name)
+
+
 def _as_rows(values):
     """``values`` as a matrix: a vector's entries become one-column rows."""
     return values if values.shape.ndims == 2 else tf.reshape(values, [-1, 1])

@@ -30,7 +30,7 @@ from openrec2.errors import (
 from openrec2.modules import FeaturePerturbation, Module, snake_case
 from openrec2.modules.array_initializer import initializer_feeds
 from openrec2.recommenders.graph_placement import active_placement
-from openrec2.recommenders.optimizers import OPTIMIZERS, make_optimizer
+from openrec2.recommenders.optimizers import OPTIMIZERS, make_optimizer, name_slots_as_whole_tables
 from openrec2.recommenders.pretrained import checkpoint_prefix
 from openrec2.recommenders.session_step import SessionStep
 from openrec2.validation import check_choice, check_int, check_learning_rate, check_non_negative
@@ -261,6 +261,8 @@ class Recommender:
                 with tf.variable_scope(f"optimizer_{name}"):
                     # An operation (SyncReplicasOptimizer returns its local-step update, a variable).
                     train_op = _as_op(optimizer.apply_gradients(grads, global_step=self._global_step))
+                if self._placement is not None:
+                    name_slots_as_whole_tables(optimizer, [v for _, v in grads])
             self._objectives[name] = dict(settings, loss=loss, train_op=train_op, optimizer=optimizer)
 
     def _grad_post_processing(self, grad_var_list: List[Tuple[tf.Tensor, tf.Variable]]):

@@ -146,6 +146,23 @@ def test_cml_censors_the_rows_of_its_partitioned_tables_and_learns(split):
         assert metrics(model, split)['AUC'] > popularity(split)['AUC'] + 0.05
 
 
+@pytest.mark.parametrize('opt', ['Adagrad', 'DenseAdam', 'SGD'])
+def test_other_optimisers_train_partitioned_tables_and_their_checkpoints_load_in_one_process(split, opt, tmp_path):
+    cluster, _ = inprocess_cluster(2, 1)
+    with build(BPR, split, worker_placement(cluster, 0), opt=opt) as model, \
+            PairwiseSampler(split.train, batch_size=256, seed=0) as sampler:
+        assert len(list(model._get_module('user_vec').embedding)) == 2
+        first = np.mean([model.train(next(sampler)) for _ in range(10)])
+        for _ in range(200):
+            last = model.train(next(sampler))
+        prefix = model.save(str(tmp_path))
+        scores = model.serve_all_items(np.arange(20))
+    assert last < first
+    with build(BPR, split, None, opt=opt) as local:  # slots included: the names match one process's
+        local.load(prefix)
+        np.testing.assert_allclose(local.serve_all_items(np.arange(20)), scores, rtol=1e-5, atol=1e-6)
+
+
 def test_init_dict_loads_whole_tables_into_their_parts(split):
     cluster, _ = inprocess_cluster(2, 1)
     table = np.random.default_rng(2).normal(size=(split.max_user, 8)).astype(np.float32)
