@@ -1,6 +1,7 @@
 """Faults of a loopback cluster (slow: each run starts four TensorFlow processes): a killed
 worker restarted with the same task rejoins; a killed chief restarted with --resume goes on
-from its last checkpoint; the run still beats most-popular and leaves no process behind."""
+from its last checkpoint; a killed ps stops the run with a ClusterError and the cluster
+restarted with --resume goes on; the run still beats most-popular and leaves no process behind."""
 
 import glob
 import io
@@ -61,6 +62,30 @@ def test_a_killed_chief_restarted_resumes_from_its_last_checkpoint(tmp_path):
     text = log.getvalue()
     resumed = [line for line in text.splitlines() if line.startswith('[worker0] resumed from')]
     assert resumed and 'at iteration' in resumed[0] and 'iteration 0' not in resumed[0]
+    ndcg, popular = final_metrics(folder)
+    assert ndcg > popular
+    assert all(process.poll() is not None for process in cluster.started)
+
+
+def test_a_killed_ps_stops_the_run_and_the_cluster_restarted_with_resume_goes_on(tmp_path):
+    from openrec2.errors import ClusterError
+
+    log, folder = io.StringIO(), str(tmp_path / 'run')
+    with LocalCluster(2, 2, ARGS + ['--run-dir', folder], log_stream=log) as cluster:
+        cluster.start()
+        wait_for(lambda: glob.glob(os.path.join(folder, 'model.ckpt-*.run.json')))
+        cluster.kill('ps', 1)
+        with pytest.raises(ClusterError, match='ps1 exited'):
+            cluster.wait(timeout=60)
+        # The recovery the error names: the ps again (empty), then the chief with --resume and the workers.
+        for job, task in (('worker', 0), ('worker', 1)):
+            cluster.kill(job, task)
+        cluster.start_task('ps', 1)
+        cluster.start_task('worker', 0, ['--resume'])
+        cluster.start_task('worker', 1)
+        assert cluster.wait(timeout=900) == 0
+    resumed = [line for line in log.getvalue().splitlines() if line.startswith('[worker0] resumed from')]
+    assert resumed and 'iteration 0' not in resumed[0]
     ndcg, popular = final_metrics(folder)
     assert ndcg > popular
     assert all(process.poll() is not None for process in cluster.started)
