@@ -94,9 +94,20 @@ def peak_rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 
 
+def load_rows(path: str) -> np.ndarray:
+    """Read the ``.npy`` rows straight into one array (``np.load`` may hold a second copy
+    of a large file while it reads, which would inflate the peak RSS measured here)."""
+    with open(path, 'rb') as handle:
+        version = np.lib.format.read_magic(handle)
+        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                       else np.lib.format.read_array_header_2_0)
+        shape, _, dtype = read_header(handle)
+        return np.fromfile(handle, dtype=dtype, count=int(np.prod(shape)))
+
+
 def run_phase(phase: str, path: str, users: int, items: int) -> dict:
     """Run one phase in this process and return its timings and peak RSS."""
-    rows = np.load(path)
+    rows = load_rows(path)
     loaded_gb = peak_rss_gb()
     result = {'phase': phase, 'loaded_rss_gb': loaded_gb}
     if phase == 'sort':
