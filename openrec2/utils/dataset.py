@@ -130,15 +130,20 @@ class Dataset:
     def _positive_row_keys(self) -> np.ndarray:
         """int64 keys ``user * max_item + item`` of :meth:`positive_rows`, in dataset order.
 
-        The same rows as :meth:`positive_rows`, built with one new array of the row count
-        (the id columns of a structured array are strided views; nothing else is copied).
+        The same rows as :meth:`positive_rows`, built in place in one new int64 array (plus
+        the selected id columns when some label is not positive); the id columns of the
+        structured array are read as strided views.
         """
         users, items = self.data['user_id'], self.data['item_id']
+        selected = False
         if 'label' in self.data.dtype.names:
             positive = self.data['label'] > 0
             if not positive.all():
                 users, items = users[positive], items[positive]
-        keys = users.astype(np.int64)
+                selected = True
+        # A selection is already a new array (widened only if not int64); a column is a
+        # view of the rows, so it is copied.
+        keys = users.astype(np.int64, copy=not selected)
         keys *= self.max_item
         keys += items.astype(np.int64, copy=False)  # no copy for int64 ids
         return keys
