@@ -7,7 +7,7 @@ with probability about ``r ** -s``, ``s`` = 0.9 for items, 0.5 for users; ids th
 shuffled so that popular ids are spread out), so popular items repeat within active
 users and the data has duplicate pairs, as logged clicks do. The rows are a plain
 ``make_interactions`` array (int64 ``user_id`` / ``item_id``), written once to a
-temporary ``.npy`` file. Then, for ``--repeats`` rounds, interleaved, each phase in
+temporary ``.npy`` file (by a child process). Then, for ``--repeats`` rounds, interleaved, each phase in
 its own fresh Python process (so that each reports its own peak RSS):
 
 * ``sort``: the reference, one ``np.sort`` of the int64 key ``user * n_items + item``
@@ -105,8 +105,11 @@ def load_rows(path: str) -> np.ndarray:
         return np.fromfile(handle, dtype=dtype, count=int(np.prod(shape)))
 
 
-def run_phase(phase: str, path: str, users: int, items: int) -> dict:
+def run_phase(phase: str, path: str, users: int, items: int, interactions: int = 0, seed: int = 0) -> dict:
     """Run one phase in this process and return its timings and peak RSS."""
+    if phase == 'generate':
+        generate(path, interactions, users, items, seed)
+        return {'phase': phase, 'peak_rss_gb': peak_rss_gb()}
     rows = load_rows(path)
     loaded_gb = peak_rss_gb()
     result = {'phase': phase, 'loaded_rss_gb': loaded_gb}
@@ -132,10 +135,16 @@ def run_phase(phase: str, path: str, users: int, items: int) -> dict:
     return result
 
 
-def spawn(phase: str, path: str, users: int, items: int) -> dict:
-    """Run one phase in a fresh interpreter and parse its JSON line."""
+def spawn(phase: str, path: str, users: int, items: int, interactions: int = 0, seed: int = 0) -> dict:
+    """Run one phase in a fresh interpreter and parse its JSON line.
+
+    Every phase, generation included, runs in a child: Linux carries the peak RSS of
+    the process that starts a child over into the child's ``ru_maxrss``, so this
+    process must stay small for the children's figures to be their own.
+    """
     out = subprocess.run([sys.executable, __file__, '--phase', phase, '--file', path,
-                          '--users', str(users), '--items', str(items)],
+                          '--users', str(users), '--items', str(items),
+                          '--interactions', str(interactions), '--seed', str(seed)],
                          check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -148,18 +157,18 @@ def main() -> None:
     parser.add_argument('--items', type=parse_count, default=parse_count('1M'))
     parser.add_argument('--repeats', type=int, default=3, help='interleaved rounds (medians reported)')
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--phase', choices=['sort', 'build'], help=argparse.SUPPRESS)
+    parser.add_argument('--phase', choices=['generate', 'sort', 'build'], help=argparse.SUPPRESS)
     parser.add_argument('--file', help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        print(json.dumps(run_phase(args.phase, args.file, args.users, args.items)))
+        print(json.dumps(run_phase(args.phase, args.file, args.users, args.items, args.interactions, args.seed)))
         return
 
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix='dataset_scale_') as folder:
         path = os.path.join(folder, 'rows.npy')
         start = time.perf_counter()
-        generate(path, args.interactions, args.users, args.items, args.seed)
+        spawn('generate', path, args.users, args.items, args.interactions, args.seed)
         print(f'# generated {args.interactions:,} rows over {args.users:,} x {args.items:,} '
               f'in {time.perf_counter() - start:.1f} s', flush=True)
         results = {'sort': [], 'build': []}
