@@ -397,7 +397,9 @@ def _sort_unique_in_place(keys: np.ndarray) -> np.ndarray:
     """
     if keys.size < 2:
         return keys
-    if np.any(keys[1:] < keys[:-1]):
+    # An unsorted head settles it without a pass over the whole array.
+    head = min(keys.size, 1025)
+    if np.any(keys[1:head] < keys[:head - 1]) or np.any(keys[1:] < keys[:-1]):
         keys.sort()
     keep = np.empty(keys.size, dtype=bool)
     keep[0] = True
