@@ -122,11 +122,31 @@ class Dataset:
 
     # ------------------------------------------------------------------ indexing
     def _build_positive_index(self) -> None:
-        users, items = self.positive_rows()
-        self._positives = ItemLists.from_keys(users * self.max_item + items, self.max_user, self.max_item,
-                                              name=self.name)
+        self._positives = ItemLists.from_keys(self._positive_row_keys(), self.max_user, self.max_item,
+                                              name=self.name, overwrite_keys=True)
         self._users = np.flatnonzero(self._positives.lengths).astype(np.int64)
         self._item_popularity = np.bincount(self._positives.indices, minlength=self.max_item).astype(np.int64)
+
+    def _positive_row_keys(self) -> np.ndarray:
+        """int64 keys ``user * max_item + item`` of :meth:`positive_rows`, in dataset order.
+
+        The same rows as :meth:`positive_rows`, built in place in one new int64 array (plus
+        the selected id columns when some label is not positive); the id columns of the
+        structured array are read as strided views.
+        """
+        users, items = self.data['user_id'], self.data['item_id']
+        selected = False
+        if 'label' in self.data.dtype.names:
+            positive = self.data['label'] > 0
+            if not positive.all():
+                users, items = users[positive], items[positive]
+                selected = True
+        # A selection is already a new array (widened only if not int64); a column is a
+        # view of the rows, so it is copied.
+        keys = users.astype(np.int64, copy=not selected)
+        keys *= self.max_item
+        keys += items.astype(np.int64, copy=False)  # no copy for int64 ids
+        return keys
 
     # ------------------------------------------------------------------ public API
     def __len__(self) -> int:

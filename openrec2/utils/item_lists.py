@@ -71,10 +71,10 @@ class ItemLists(Sequence):
         self.num_items = num_items
         self._base = int(base)
         self._keys = keys
-        key_rows = keys // self._base
-        self._indices = keys - key_rows * self._base
-        self._indptr = np.zeros(num_rows + 1, dtype=np.int64)
-        np.cumsum(np.bincount(key_rows, minlength=num_rows), out=self._indptr[1:])
+        # keys are sorted, so row r's entries start where the first key >= r * base lies.
+        self._indices = np.remainder(keys, self._base)
+        self._indptr = np.searchsorted(keys, np.arange(num_rows + 1, dtype=np.int64) * self._base).astype(
+            np.int64, copy=False)
         # A 32-bit copy of the keys halves the memory binary searches walk, when they fit.
         fits_int32 = num_rows * self._base <= np.iinfo(np.int32).max
         self._search_keys = keys.astype(np.int32) if fits_int32 else keys
@@ -143,11 +143,13 @@ class ItemLists(Sequence):
         return cls(indptr, items[order], num_items=num_items, name=name)
 
     @classmethod
-    def from_keys(cls, keys: np.ndarray, num_rows: int, num_items: int, name: str = 'item_lists') -> 'ItemLists':
+    def from_keys(cls, keys: np.ndarray, num_rows: int, num_items: int, name: str = 'item_lists',
+                  overwrite_keys: bool = False) -> 'ItemLists':
         """Build from pair keys ``row * num_items + item`` (any order, repeats allowed).
 
         This is how a :class:`~openrec2.utils.Dataset` indexes its positives: one sort
-        of one int64 array, no per-row work.
+        of one int64 array, a pass that drops repeats and one that splits off the item
+        ids; no per-row work and no hashing.
 
         Args:
             keys: int array of keys of pairs with ``0 <= row < num_rows`` and
@@ -155,13 +157,18 @@ class ItemLists(Sequence):
             num_rows: Number of rows.
             num_items: Number of item ids.
             name: Name used in error messages.
+            overwrite_keys: When ``keys`` is an int64 array the caller no longer needs,
+                True lets the build sort it in place and keep it as :attr:`keys` (saves
+                a copy of the largest array); False (the default) leaves ``keys`` as given.
 
         Returns:
             The :class:`ItemLists`.
         """
+        keys = np.asarray(keys).ravel()
+        if keys.dtype != np.int64 or not overwrite_keys:
+            keys = keys.astype(np.int64)
         lists = cls.__new__(cls)
-        lists._set_keys(np.unique(np.asarray(keys, dtype=np.int64)), int(num_rows), int(num_items),
-                        int(num_items), name)
+        lists._set_keys(_sort_unique_in_place(keys), int(num_rows), int(num_items), int(num_items), name)
         return lists
 
     @classmethod
@@ -372,13 +379,32 @@ def sorted_unique(keys: np.ndarray) -> np.ndarray:
     Returns:
         Sorted unique values (a new array).
     """
-    if keys.size > 1 and np.any(keys[1:] < keys[:-1]):
-        keys = np.sort(keys)
-    else:
-        keys = keys.copy()
-    if keys.size > 1:
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-    return keys
+    return _sort_unique_in_place(np.array(keys))
+
+
+def _sort_unique_in_place(keys: np.ndarray) -> np.ndarray:
+    """Sort a 1-D int array in place and return its distinct values.
+
+    A sort (skipped when already sorted) and one comparison of neighbours; numpy's
+    ``np.unique`` hashes first, which is many times slower on large key arrays.
+
+    Args:
+        keys: 1-D int array, overwritten (sorted).
+
+    Returns:
+        The sorted distinct values: ``keys`` itself when it holds no repeat, else a
+        new array.
+    """
+    if keys.size < 2:
+        return keys
+    # An unsorted head settles it without a pass over the whole array.
+    head = min(keys.size, 1025)
+    if np.any(keys[1:head] < keys[:head - 1]) or np.any(keys[1:] < keys[:-1]):
+        keys.sort()
+    keep = np.empty(keys.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=keep[1:])
+    return keys if keep.all() else keys[keep]
 
 
 def _key_base(indices: np.ndarray, num_items: Optional[int]) -> int:

@@ -197,3 +197,31 @@ def test_legacy_shuffle_reorders_data_not_raw_data_nor_the_index():
     dataset.shuffle(seed=1)
     assert dataset.data.tolist() == again
     assert not dataset.data.flags.writeable
+
+
+@pytest.mark.parametrize('id_dtype', [np.int64, np.int32, np.uint32])
+@pytest.mark.parametrize('labels', ['mixed', 'all positive', 'none'])
+def test_positive_index_equals_np_unique_of_the_positive_rows(id_dtype, labels):
+    rng = np.random.default_rng(7)
+    n, max_user, max_item = 5000, 60, 45
+    fields = [('user_id', id_dtype), ('item_id', id_dtype)]
+    if labels != 'none':
+        fields.append(('label', np.float32))
+    data = np.zeros(n, dtype=fields + [('timestamp', np.int64)])
+    data['user_id'] = rng.integers(0, max_user - 5, n)  # the last users have no row
+    data['item_id'] = rng.integers(0, max_item, n)
+    if labels == 'mixed':
+        data['label'] = rng.choice([-1.0, 0.0, 0.5, 2.0], size=n)
+    elif labels == 'all positive':
+        data['label'] = 1.0
+    dataset = Dataset(data, max_user, max_item)
+    users, items = dataset.positive_rows()
+    keys = np.unique(users * max_item + items)
+    np.testing.assert_array_equal(dataset.positive_keys, keys)
+    np.testing.assert_array_equal(dataset.indices, keys % max_item)
+    counts = np.bincount(keys // max_item, minlength=max_user)
+    np.testing.assert_array_equal(dataset.indptr, np.concatenate([[0], np.cumsum(counts)]))
+    np.testing.assert_array_equal(dataset.users, np.flatnonzero(counts))
+    np.testing.assert_array_equal(dataset.item_popularity, np.bincount(keys % max_item, minlength=max_item))
+    assert dataset.indptr.dtype == dataset.indices.dtype == np.int64
+    assert not dataset.raw_data.flags.writeable and dataset.raw_data['user_id'].dtype == id_dtype

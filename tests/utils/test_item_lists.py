@@ -88,3 +88,49 @@ def test_the_old_import_path_still_works():
     from openrec2.utils.evaluators import ItemLists as FromEvaluators
     from openrec2.utils.evaluators.item_lists import ItemLists as FromOldModule
     assert FromEvaluators is ItemLists and FromOldModule is ItemLists
+
+
+def reference_csr(keys, num_rows, num_items):
+    """The index the build promises, written the slow, obvious way (np.unique)."""
+    unique = np.unique(keys)
+    rows, items = unique // num_items, unique % num_items
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=num_rows))])
+    return unique, indptr, items
+
+
+@pytest.mark.parametrize('seed', [0, 1, 2])
+@pytest.mark.parametrize('overwrite', [False, True])
+def test_from_keys_equals_np_unique_on_random_keys_with_repeats(seed, overwrite):
+    rng = np.random.default_rng(seed)
+    num_rows, num_items = 50, 40
+    keys = rng.integers(0, num_rows * num_items, size=3000)  # many repeats
+    given = keys.copy()
+    lists = ItemLists.from_keys(keys, num_rows, num_items, overwrite_keys=overwrite)
+    unique, indptr, items = reference_csr(given, num_rows, num_items)
+    np.testing.assert_array_equal(lists.keys, unique)
+    np.testing.assert_array_equal(lists.indptr, indptr)
+    np.testing.assert_array_equal(lists.indices, items)
+    assert lists.keys.dtype == lists.indptr.dtype == lists.indices.dtype == np.int64
+    if not overwrite:
+        np.testing.assert_array_equal(keys, given)  # the caller's array is left as it was
+
+
+def test_from_keys_without_repeats_sorted_input_and_other_dtypes():
+    keys = np.array([9, 0, 4, 5], dtype=np.int64)
+    lists = ItemLists.from_keys(keys, 4, 3, overwrite_keys=True)
+    assert lists.keys.tolist() == [0, 4, 5, 9] and lists.indptr.tolist() == [0, 1, 3, 3, 4]
+    assert lists.indices.tolist() == [0, 1, 2, 0]
+    small = ItemLists.from_keys(np.array([5, 1, 1], dtype=np.int32), 2, 3, overwrite_keys=True)
+    assert small.keys.dtype == np.int64 and [r.tolist() for r in small] == [[1], [2]]
+    assert ItemLists.from_keys(np.array([], dtype=np.int64), 3, 3).indptr.tolist() == [0, 0, 0, 0]
+    assert [r.tolist() for r in ItemLists.from_keys(np.array([4]), 2, 3)] == [[], [1]]
+
+
+def test_sorted_unique_matches_np_unique_and_copies():
+    rng = np.random.default_rng(3)
+    for values in (rng.integers(-5, 5, 200), np.arange(10), np.array([3]), np.array([], dtype=np.int64)):
+        given = values.copy()
+        out = sorted_unique(values)
+        np.testing.assert_array_equal(out, np.unique(given))
+        np.testing.assert_array_equal(values, given)
+        assert out is not values
