@@ -107,8 +107,7 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         model.load_state_dict(torch.load(trainer.saved_model_file, weights_only=False)['state_dict'])
         model.eval()
-        result['quality_run'] = {'epochs': trainer.cur_epoch if hasattr(trainer, 'cur_epoch') else None,
-                                 'best_epoch': trainer.best_valid_result and None, 'seconds': elapsed,
+        result['quality_run'] = {'epochs': len(trainer.train_loss_dict), 'seconds': elapsed,
                                  'test': quality(model, dataset, split)}
     emit(result)
 
