@@ -156,7 +156,7 @@ def summarise(runs: list[dict]) -> dict:
     ok = [r for r in runs if 'error' not in r]
     if not ok:
         return {'error': runs[0]['error']}
-    if all('epoch_seconds' in r for r in ok):
+    if all(r.get('epoch_seconds') for r in ok):
         seconds = statistics.median([s for r in ok for s in r['epoch_seconds']])
     else:
         seconds = statistics.median([r['mean_s_per_epoch'] for r in ok])
