@@ -122,9 +122,10 @@ def run_library(other_python: str, library: str, split_path: str, epochs: int, t
                 quality_iterations: int) -> dict:
     """Run one library's runner in the other venv and return its parsed result (or an error)."""
     script = LIBRARIES[library][0]
-    command = [other_python, script, '--split', split_path, '--epochs', str(epochs), '--threads', str(threads),
+    command = [other_python, os.path.join(RUNNERS, script), '--split', split_path, '--epochs', str(epochs), '--threads', str(threads),
                '--quality-iterations', str(quality_iterations), '--work-dir', os.path.dirname(split_path)]
-    done = subprocess.run(command, cwd=RUNNERS, capture_output=True, text=True)
+    # Run in the scratch folder: RecBole writes its tensorboard logs into the working directory.
+    done = subprocess.run(command, cwd=os.path.dirname(split_path), capture_output=True, text=True)
     result = parse_result(done.stdout)
     if done.returncode != 0 or result is None:
         tail = '\n'.join((done.stderr or done.stdout).strip().splitlines()[-5:])
