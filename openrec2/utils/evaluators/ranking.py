@@ -16,9 +16,12 @@ One definition of ranking is used everywhere (full and sampled evaluation):
 positive/candidate counts and (optionally) per-user AUC, returned as a
 :class:`RankedBlock` from which every metric reads what it needs.
 
-Complexity per block: one ``argpartition`` (linear in W) for the top-K, with an exact
-tie fix only for the rows whose K-th best score is tied with an item outside the top-K;
-with AUC, one row sort that serves both AUC and the top-K threshold.
+Complexity per block: one ``np.partition`` (linear in W) for the K-th best score, or,
+with AUC, one row sort that serves both AUC and that threshold; then one comparison pass
+against the threshold whose 1-D nonzero yields the top-K columns, an exact tie fix only
+for the rows whose K-th best score is tied with an item outside the top-K, and work on
+``[B, K]`` or on the positives only (a stable sort of the top-K, key look-ups for the
+hits, a batched binary search for the AUC ranks). No Python loop runs per user.
 """
 
 from __future__ import annotations
