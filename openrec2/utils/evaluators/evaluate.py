@@ -38,6 +38,8 @@ from openrec2.utils.ragged import ragged_positions
 from openrec2.validation import check_int
 
 _SCOPE = 'evaluate'
+#: Score entries ranked at once (2 MB of float32): a chunk and its working copies stay in cache.
+_CACHE_ELEMENTS = 1 << 19
 
 ItemListsLike = Union[ItemLists, Sequence]
 ScoreBlocks = Iterable[tuple[np.ndarray, np.ndarray]]
@@ -311,7 +313,25 @@ def _ordered_map(function: Callable[[Any], Any], items: Iterable, num_threads: O
 
 def _rank_full_block(rows: np.ndarray, block: np.ndarray, test: ItemLists, excluded: ItemLists,
                      evaluators: list[Evaluator]) -> tuple[dict[str, np.ndarray], int]:
-    """Rank one block of full-catalogue scores; per-user metric values and user count."""
+    """Rank one block of full-catalogue scores; per-user metric values and user count.
+
+    The block is ranked in chunks of rows small enough for their few working copies to
+    stay in the core's cache; the chunks' per-user values are joined, so the block's
+    values are the same as when ranked at once.
+    """
+    chunk_rows = max(1, _CACHE_ELEMENTS // max(1, block.shape[1]))
+    if rows.size <= chunk_rows:
+        return _rank_full_chunk(rows, block, test, excluded, evaluators)
+    parts = [_rank_full_chunk(rows[start:start + chunk_rows], block[start:start + chunk_rows], test, excluded,
+                              evaluators) for start in range(0, rows.size, chunk_rows)]
+    keys = list(dict.fromkeys(key for values, _ in parts for key in values))
+    joined = {key: np.concatenate([values[key] for values, _ in parts if key in values]) for key in keys}
+    return joined, sum(count for _, count in parts)
+
+
+def _rank_full_chunk(rows: np.ndarray, block: np.ndarray, test: ItemLists, excluded: ItemLists,
+                     evaluators: list[Evaluator]) -> tuple[dict[str, np.ndarray], int]:
+    """Rank a chunk of rows of full-catalogue scores (see :func:`_rank_full_block`)."""
     positions, items = test.take(rows)
     keep = ~excluded.contains(rows[positions], items)  # an excluded test item is not a positive
     positions, items = positions[keep], items[keep]

@@ -16,9 +16,12 @@ One definition of ranking is used everywhere (full and sampled evaluation):
 positive/candidate counts and (optionally) per-user AUC, returned as a
 :class:`RankedBlock` from which every metric reads what it needs.
 
-Complexity per block: one ``argpartition`` (linear in W) for the top-K, with an exact
-tie fix only for the rows whose K-th best score is tied with an item outside the top-K;
-with AUC, one row sort that serves both AUC and the top-K threshold.
+Complexity per block: one ``np.partition`` (linear in W) for the K-th best score, or,
+with AUC, one row sort that serves both AUC and that threshold; then one comparison pass
+against the threshold whose 1-D nonzero yields the top-K columns, an exact tie fix only
+for the rows whose K-th best score is tied with an item outside the top-K, and work on
+``[B, K]`` or on the positives only (a stable sort of the top-K, key look-ups for the
+hits, a batched binary search for the AUC ranks). No Python loop runs per user.
 """
 
 from __future__ import annotations
@@ -61,12 +64,15 @@ def mask_scores(scores: np.ndarray, excluded_rows: np.ndarray, excluded_cols: np
         raise DTypeError(scoped(_SCOPE, f'{what} must be real numbers, got dtype {scores.dtype}.'))
     dtype = np.float32 if scores.dtype == np.float32 else np.float64
     masked = np.array(scores, dtype=dtype, copy=True)
-    if not np.isfinite(masked).all():
-        if np.isnan(masked).any():
-            bad_row = int(np.flatnonzero(np.isnan(masked).any(axis=1))[0])
-            raise DataError(scoped(_SCOPE, f'{what} hold NaN (first in block row {bad_row}); the model '
-                                   'diverged or a score function returned NaN. Fix the scores; '
-                                   'NaN cannot be ranked.'))
+    # One reduction finds both problems: the minimum is NaN when any entry is NaN, and
+    # -inf when a real score is -inf (such a score is lifted to the lowest finite float).
+    lowest = masked.min() if masked.size else 0.0
+    if np.isnan(lowest):
+        bad_row = int(np.flatnonzero(np.isnan(masked).any(axis=1))[0])
+        raise DataError(scoped(_SCOPE, f'{what} hold NaN (first in block row {bad_row}); the model '
+                               'diverged or a score function returned NaN. Fix the scores; '
+                               'NaN cannot be ranked.'))
+    if lowest == -np.inf:
         np.maximum(masked, np.finfo(dtype).min, out=masked)
     masked[excluded_rows, excluded_cols] = -np.inf
     return masked
@@ -74,6 +80,11 @@ def mask_scores(scores: np.ndarray, excluded_rows: np.ndarray, excluded_cols: np
 
 def top_k_indices(scores: np.ndarray, k: int, sorted_rows: Optional[np.ndarray] = None) -> np.ndarray:
     """Columns of the K best candidates of every row, best first (ties: lower column first).
+
+    The K-th best score of each row comes from one ``np.partition`` of the block (or
+    from ``sorted_rows``); the entries at or above it are the top K unless the K-th
+    score is tied with an entry outside them, in which case the tie is resolved by
+    column for those rows only.
 
     Args:
         scores: Masked scores ``[B, W]`` (``-inf`` = not a candidate).
@@ -86,34 +97,32 @@ def top_k_indices(scores: np.ndarray, k: int, sorted_rows: Optional[np.ndarray] 
     """
     num_rows, width = scores.shape
     k_selected = min(k, width)
-    if k_selected < width and sorted_rows is not None:
-        kth_value = sorted_rows[:, width - k_selected]
-        # Equal K-th and (K+1)-th scores: the tie at the cut needs the exact rule below
-        # (as does a row with fewer than k candidates, where both are -inf).
-        ambiguous_mask = sorted_rows[:, width - k_selected - 1] == kth_value
-        rows, cols = np.nonzero(scores >= kth_value[:, None])
-        top = np.empty((num_rows, k_selected), dtype=np.int64)
-        top[~ambiguous_mask] = cols[~ambiguous_mask[rows]].reshape(-1, k_selected)
-        ambiguous = np.flatnonzero(ambiguous_mask)
-        if ambiguous.size:
-            top[ambiguous] = _exact_top_k(scores[ambiguous], kth_value[ambiguous], k_selected)
-    elif k_selected < width:
-        # Partition so that positions W-k.. hold the top k, the K-th best at position W-k.
+    if k_selected < width:
         split = width - k_selected
-        partition = np.argpartition(scores, split, axis=1)
-        top = partition[:, split:].astype(np.int64)
-        kth_value = np.take_along_axis(scores, partition[:, split:split + 1], axis=1)[:, 0]
-        # More than k entries >= the K-th score: argpartition chose among items tied at it
-        # arbitrarily (or the row has fewer than k candidates, K-th = -inf). Redo those rows.
-        ambiguous = np.flatnonzero(np.count_nonzero(scores >= kth_value[:, None], axis=1) > k_selected)
-        if ambiguous.size:
+        if sorted_rows is not None:
+            kth_value = sorted_rows[:, split]
+        else:
+            kth_value = np.partition(scores, split, axis=1)[:, split]
+        # Columns come out in ascending order within each row (a 1-D nonzero is much
+        # faster than a 2-D one).
+        rows, cols = np.divmod(np.flatnonzero(scores >= kth_value[:, None]), width)
+        # More than k entries at or above the K-th score: a tie at the cut (or a row with
+        # fewer than k candidates, whose K-th score is -inf). Those rows need the exact rule.
+        clear = np.bincount(rows, minlength=num_rows) == k_selected
+        if clear.all():
+            top = cols.reshape(num_rows, k_selected)
+        else:
+            top = np.empty((num_rows, k_selected), dtype=np.int64)
+            top[clear] = cols[clear[rows]].reshape(-1, k_selected)
+            ambiguous = np.flatnonzero(~clear)
             top[ambiguous] = _exact_top_k(scores[ambiguous], kth_value[ambiguous], k_selected)
     else:
         top = np.broadcast_to(np.arange(width, dtype=np.int64), (num_rows, width)).copy()
     valid = top >= 0
     values = np.where(valid, np.take_along_axis(scores, np.maximum(top, 0), axis=1), -np.inf)
-    # Sort the selected items by score (descending), then item column (ascending).
-    order = np.lexsort((np.where(valid, top, width), -values), axis=1)
+    # Every row of ``top`` lists its columns in ascending order (padding last), so a
+    # stable sort by descending score leaves tied items in column order.
+    order = np.argsort(-values, axis=1, kind='stable')
     top = np.take_along_axis(top, order, axis=1)
     top[np.take_along_axis(values, order, axis=1) == -np.inf] = -1
     if k_selected < k:
@@ -128,7 +137,7 @@ def _exact_top_k(scores: np.ndarray, kth_value: np.ndarray, k: int) -> np.ndarra
     room = k - above.sum(axis=1)
     # Among items tied at the K-th score keep the lowest columns that still fit.
     chosen = above | (tied & (np.cumsum(tied, axis=1) <= room[:, None]))
-    rows, cols = np.nonzero(chosen)
+    rows, cols = np.divmod(np.flatnonzero(chosen), scores.shape[1])
     slot = ragged_positions(np.bincount(rows, minlength=scores.shape[0]))[1]
     out = np.full((scores.shape[0], k), -1, dtype=np.int64)
     out[rows, slot] = cols
@@ -139,7 +148,10 @@ def batched_searchsorted(sorted_rows: np.ndarray, rows: np.ndarray, values: np.n
                          side: str = 'left') -> np.ndarray:
     """``np.searchsorted(sorted_rows[rows[j]], values[j], side)`` for all j at once.
 
-    A binary search run on every query simultaneously (log2(W) vectorised steps).
+    A binary search run on every query simultaneously (log2(W) vectorised steps). Each
+    step tries to extend the count of entries known to be below the value by a power of
+    two, from the largest down; a count that runs past the row end is clipped at the end
+    (all entries are then below).
 
     Args:
         sorted_rows: ``[B, W]`` array sorted ascending along each row.
@@ -151,18 +163,20 @@ def batched_searchsorted(sorted_rows: np.ndarray, rows: np.ndarray, values: np.n
         int64 insertion positions.
     """
     width = sorted_rows.shape[1]
-    flat = sorted_rows.reshape(-1)
-    row_start = np.asarray(rows, dtype=np.int64) * width
-    low = np.zeros(row_start.size, dtype=np.int64)
-    high = np.full(row_start.size, width, dtype=np.int64)
-    for _ in range(width.bit_length()):
-        middle = (low + high) // 2
-        probe = flat[row_start + np.minimum(middle, width - 1)]
-        go_right = (probe < values) if side == 'left' else (probe <= values)
-        go_right &= low < high
-        low = np.where(go_right, middle + 1, low)
-        high = np.where(go_right, high, np.minimum(high, middle))
-    return low
+    values = np.asarray(values)
+    flat = np.ascontiguousarray(sorted_rows).reshape(-1)
+    last_before = np.asarray(rows, dtype=np.int64) * width - 1  # flat index of "entry -1" of each row
+    below = np.zeros(last_before.size, dtype=np.int64)
+    if width == 0:
+        return below
+    step = 1 << (width.bit_length() - 1)
+    while step:
+        candidate = below + step
+        probe = flat[last_before + np.minimum(candidate, width)]
+        extend = (probe < values) if side == 'left' else (probe <= values)
+        below = np.where(extend, candidate, below)
+        step >>= 1
+    return np.minimum(below, width)
 
 
 def _end_of_ties(sorted_rows: np.ndarray, rows: np.ndarray, values: np.ndarray, start: np.ndarray,
@@ -342,12 +356,24 @@ def rank_block(scores: np.ndarray, positive_rows: np.ndarray, positive_cols: np.
     Returns:
         The :class:`RankedBlock`.
     """
-    num_rows = scores.shape[0]
-    positive_mask = np.zeros(scores.shape, dtype=bool)
-    positive_mask[positive_rows, positive_cols] = True
+    num_rows, width = scores.shape
     sorted_rows = np.sort(scores, axis=1) if with_auc else None
     top = top_k_indices(scores, max_k, sorted_rows)
-    hits = positive_mask[np.arange(num_rows)[:, None], np.maximum(top, 0)] & (top >= 0)
+    hits = _is_positive(top, positive_rows, positive_cols, width)
     num_positives = np.bincount(positive_rows, minlength=num_rows)
     auc = per_user_auc(scores, positive_rows, positive_cols, num_candidates, sorted_rows) if with_auc else None
     return RankedBlock(hits, num_positives, np.asarray(num_candidates), auc)
+
+
+def _is_positive(top: np.ndarray, positive_rows: np.ndarray, positive_cols: np.ndarray, width: int) -> np.ndarray:
+    """bool ``[B, K]``: whether ``top[b, i]`` is a positive of row ``b`` (``-1`` never is).
+
+    Looks the (row, column) keys of the top-K up among the sorted keys of the positives,
+    so no dense ``[B, W]`` mask is built.
+    """
+    positive_keys = np.sort(np.asarray(positive_rows, dtype=np.int64) * width + positive_cols)
+    if positive_keys.size == 0:
+        return np.zeros(top.shape, dtype=bool)
+    top_keys = np.arange(top.shape[0], dtype=np.int64)[:, None] * width + top
+    found = np.minimum(np.searchsorted(positive_keys, top_keys), positive_keys.size - 1)
+    return (positive_keys[found] == top_keys) & (top >= 0)

@@ -1,5 +1,6 @@
 """Tests of evaluate / evaluate_sampled / evaluate_labelled against an independent naive implementation."""
 
+import importlib
 import math
 
 import numpy as np
@@ -310,3 +311,17 @@ def test_labelled_errors():
         evaluate_labelled([0.1, 0.2], [0, 1], [Recall(1)])
     with pytest.raises(DataError, match='NaN'):
         evaluate_labelled([np.nan, 0.2], [0, 1], [MSE()])
+
+
+@pytest.mark.parametrize('cache_elements', [1, 45, 1 << 19])
+def test_chunked_ranking_of_a_block_agrees_with_naive(monkeypatch, cache_elements):
+    # A block is ranked in row chunks that fit the cache; tiny chunk sizes (one row, a few
+    # rows, a ragged last chunk) must give the same per-user values as the naive ranking.
+    evaluate_module = importlib.import_module('openrec2.utils.evaluators.evaluate')
+    monkeypatch.setattr(evaluate_module, '_CACHE_ELEMENTS', cache_elements)
+    scores, test, excluded = random_problem(21, n_users=45, n_items=30, tie_levels=2)
+    expected, n_users = naive_evaluate(scores, test, excluded)
+    for dtype in (np.float64, np.float32):
+        result = evaluate(scores.astype(dtype), test, excluded, ALL, batch_size=16)
+        assert_matches(result, expected)
+        assert result.num_evaluated == n_users

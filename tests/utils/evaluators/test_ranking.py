@@ -103,3 +103,48 @@ def test_ranked_block_quantities():
     np.testing.assert_allclose(block.ideal_dcg_at(3), [1 + 1 / np.log2(3), 1])
     np.testing.assert_allclose(block.precision_sum_at(3), [1 + 2 / 3, 0])
     np.testing.assert_array_equal(block.first_hit_rank, [1, 4])
+
+
+def naive_auc(row, positives):
+    """Per-user AUC by comparing every (positive, negative) candidate pair, a tie counting 0.5."""
+    candidates = [c for c in range(len(row)) if row[c] != -np.inf]
+    negatives = [c for c in candidates if c not in positives]
+    if not positives or not negatives:
+        return np.nan
+    pairs = sum(1.0 if row[p] > row[n] else 0.5 if row[p] == row[n] else 0.0 for p in positives for n in negatives)
+    return pairs / (len(positives) * len(negatives))
+
+
+@pytest.mark.parametrize('dtype', [np.float32, np.float64])
+@pytest.mark.parametrize('seed', range(6))
+def test_fast_path_matches_a_per_user_reference_on_tied_random_blocks(seed, dtype):
+    # Few distinct score levels put ties at every cut-off; excluded entries leave some rows
+    # with fewer than K candidates; real +-inf scores are candidates. Each row is checked
+    # on its own against plain Python: top-K order (score desc, lower column first), hits
+    # and AUC (ties 0.5).
+    rng = np.random.default_rng(seed)
+    num_rows, width, k = 37, int(rng.integers(8, 90)), int(rng.integers(1, 30))
+    scores = rng.integers(0, int(rng.integers(1, 6)), (num_rows, width)).astype(dtype)
+    scores[rng.random(scores.shape) < 0.02] = np.inf
+    scores[rng.random(scores.shape) < 0.02] = -np.inf
+    excluded = rng.random(scores.shape) < rng.uniform(0.0, 0.9, (num_rows, 1))
+    masked = mask_scores(scores, *np.nonzero(excluded))
+    candidate = ~excluded
+    positive = candidate & (rng.random(scores.shape) < 0.25)
+    positive[np.arange(num_rows), np.argmax(candidate, axis=1)] |= candidate.any(axis=1)
+    rows = np.flatnonzero(positive.any(axis=1))
+    masked, positive = masked[rows], positive[rows]
+    positive_rows, positive_cols = np.nonzero(positive)
+    num_candidates = candidate[rows].sum(axis=1)
+    for with_auc in (False, True):
+        block = rank_block(masked, positive_rows, positive_cols, num_candidates, k, with_auc)
+        for b, row in enumerate(masked):
+            expected_top = naive_top_k(row, k)
+            expected_hits = [c >= 0 and bool(positive[b, c]) for c in expected_top]
+            np.testing.assert_array_equal(block.hits[b], expected_hits)
+            if with_auc:
+                expected_auc = naive_auc(row, set(np.flatnonzero(positive[b]).tolist()))
+                np.testing.assert_allclose(block.auc[b], expected_auc, rtol=0, atol=1e-12)
+        sorted_rows = np.sort(masked, axis=1) if with_auc else None
+        np.testing.assert_array_equal(top_k_indices(masked, k, sorted_rows),
+                                      [naive_top_k(row, k) for row in masked])
