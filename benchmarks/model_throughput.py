@@ -130,13 +130,19 @@ class ModelThroughput:
         self.trainer = ModelTrainer(self.model, verbose=False, progress=False)
         # The schedule ModelTrainer.train follows for these samplers (the model's default one).
         schedule, self._by_objective = self.trainer._resolve_samplers(self.sampler, None)
-        self.phases: dict[str, tuple[int, int]] = {}  # objective -> (first iteration, length) of its first phase
+        # objective -> (first iteration, length or None: unbounded) of its first phase
+        self.phases: dict[str, tuple[int, Optional[int]]] = {}
         self.share: dict[str, int] = {}  # objective -> iterations the schedule gives it
-        start = 0
+        start = last_start = 0
         for name, count in schedule.steps:
             self.phases.setdefault(name, (start, count))
             self.share[name] = self.share.get(name, 0) + count
-            start += count
+            start, last_start = start + count, start
+        # A phase that never hands over (the only objective; the last phase of a one-way schedule)
+        # runs each chunk in one ModelTrainer.train call, however long.
+        for name, (first, count) in self.phases.items():
+            if len(self.phases) == 1 or (not schedule.cycle and first == last_start):
+                self.phases[name] = (first, None)
 
     def _pretrain(self, data) -> str:
         """Train the model this one starts from for one epoch (as ``train`` would, but short); its checkpoint."""
@@ -166,7 +172,7 @@ class ModelThroughput:
         first, length = self.phases[objective]
         done, rows_before, seconds = 0, counter.rows, 0.0
         while done < iterations:  # within the objective's phase, from its start again when it is used up
-            count = min(iterations - done, length)
+            count = iterations - done if length is None else min(iterations - done, length)
             history = self.trainer.train(total_iter=first + count, eval_iter=None, save_iter=None,
                                          train_sampler=self.sampler, start_iter=first)
             seconds += history.train_seconds

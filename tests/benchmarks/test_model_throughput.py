@@ -73,3 +73,16 @@ def test_a_failing_checkout_is_shown_and_the_other_is_measured(benchmark, tmp_pa
     assert len(after["repeats"]) == 2 and after["examples_per_second"] > 0
     assert Path(after["checkout"]) == benchmark.REPO
     assert "error: ImportError" in benchmark.markdown_table([row])
+
+
+def test_a_single_objective_runs_each_chunk_in_one_trainer_call(benchmark, monkeypatch):
+    bench = benchmark.ModelThroughput("BPR", "synthetic")
+    calls = []
+    original = bench.trainer.train
+    monkeypatch.setattr(bench.trainer, "train", lambda **kw: calls.append(kw) or original(**kw))
+    try:
+        assert bench.phases == {"default": (0, None)}
+        assert bench._chunk("default", 7)[:2] == (7, 7 * 1024)
+    finally:
+        bench.close()
+    assert [(call["start_iter"], call["total_iter"]) for call in calls] == [(0, 7)]
