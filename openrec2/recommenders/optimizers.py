@@ -135,7 +135,7 @@ def _fix_partition_slice(slot, var, cols: int) -> None:
     if table_slice is None or slot_slice is None:
         return
     slot._set_save_slice_info(tf.Variable.SaveSliceInfo(
-        slot.op.name.replace(var.op.name, table_slice.full_name), [table_slice.full_shape[0], 2 * cols],
+        _whole_slot_name(slot, var, table_slice), [table_slice.full_shape[0], 2 * cols],
         [table_slice.var_offset[0], 0],
         [table_slice.var_shape[0], 2 * cols]))
 
@@ -161,7 +161,12 @@ def name_slots_as_whole_tables(optimizer: tf.train.Optimizer, variables) -> None
             slot = optimizer.get_slot(var, slot_name)
             slot_slice = getattr(slot, "_save_slice_info", None)
             if slot_slice is not None:
-                slot_slice.full_name = slot.op.name.replace(var.op.name, table_slice.full_name)
+                slot_slice.full_name = _whole_slot_name(slot, var, table_slice)
+
+
+def _whole_slot_name(slot, var, table_slice) -> str:
+    """The name one process gives the slot of the whole table a part ``var`` belongs to."""
+    return slot.op.name.replace(var.op.name, table_slice.full_name)
 
 
 def _as_rows(values):

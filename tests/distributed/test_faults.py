@@ -33,6 +33,15 @@ def final_metrics(folder):
     return results['results']['validation']['NDCG@10'], results['baseline']['validation']['NDCG@10']
 
 
+def assert_resumed_and_learned(log, folder, cluster):
+    """The restarted chief resumed past iteration 0, the run beat most-popular, no process is left."""
+    resumed = [line for line in log.getvalue().splitlines() if line.startswith('[worker0] resumed from')]
+    assert resumed and 'at iteration' in resumed[0] and 'iteration 0' not in resumed[0]
+    ndcg, popular = final_metrics(folder)
+    assert ndcg > popular
+    assert all(process.poll() is not None for process in cluster.started)
+
+
 def test_a_killed_worker_restarted_rejoins_and_training_goes_on(tmp_path):
     log, folder = io.StringIO(), str(tmp_path / 'run')
     with LocalCluster(2, 2, ARGS + ['--run-dir', folder], log_stream=log) as cluster:
@@ -59,12 +68,7 @@ def test_a_killed_chief_restarted_resumes_from_its_last_checkpoint(tmp_path):
         cluster.kill('worker', 0)
         cluster.start_task('worker', 0, ['--resume'])
         assert cluster.wait(timeout=900) == 0
-    text = log.getvalue()
-    resumed = [line for line in text.splitlines() if line.startswith('[worker0] resumed from')]
-    assert resumed and 'at iteration' in resumed[0] and 'iteration 0' not in resumed[0]
-    ndcg, popular = final_metrics(folder)
-    assert ndcg > popular
-    assert all(process.poll() is not None for process in cluster.started)
+    assert_resumed_and_learned(log, folder, cluster)
 
 
 def test_a_killed_ps_stops_the_run_and_the_cluster_restarted_with_resume_goes_on(tmp_path):
@@ -84,8 +88,4 @@ def test_a_killed_ps_stops_the_run_and_the_cluster_restarted_with_resume_goes_on
         cluster.start_task('worker', 0, ['--resume'])
         cluster.start_task('worker', 1)
         assert cluster.wait(timeout=900) == 0
-    resumed = [line for line in log.getvalue().splitlines() if line.startswith('[worker0] resumed from')]
-    assert resumed and 'iteration 0' not in resumed[0]
-    ndcg, popular = final_metrics(folder)
-    assert ndcg > popular
-    assert all(process.poll() is not None for process in cluster.started)
+    assert_resumed_and_learned(log, folder, cluster)
