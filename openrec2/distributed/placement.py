@@ -121,6 +121,16 @@ class ClusterPlacement(GraphPlacement):
         if self._coordinator is not None:
             self._coordinator.request_stop()
 
+    def restored(self, sess) -> None:
+        """After the chief restored a checkpoint in a sync run, the global step is the
+        checkpoint's, behind the gradient accumulators' own step (they count the steps taken
+        since): every gradient would then be stale and dropped, and the run would wait
+        forever. Reset the accumulators and this worker's local step to the restored step.
+        The other workers' local steps are at least that, so their gradients still count."""
+        if self.is_chief and self._sync_optimizers:
+            sess.run(self._local_step_inits)
+            sess.run([chief_init for chief_init, _ in self._chief_ops])
+
     # ------------------------------------------------------------------ session
     def session_config(self, config=None):
         """The session config: this worker talks to the ps tasks only (so a dead peer worker

@@ -1,4 +1,5 @@
-"""Each worker's own part of the training data: disjoint, seeded shards by user."""
+"""Each worker's own part of the training data: disjoint, seeded shards by user (and, for
+knowledge-graph models, by (head, relation) query)."""
 
 from __future__ import annotations
 
@@ -49,3 +50,36 @@ def shard_dataset(dataset: Dataset, num_shards: int, index: int, seed: int = 0) 
 def shard_split(split, num_shards: int, index: int, seed: int = 0):
     """A :class:`~openrec2.datasets.data_split.DataSplit` whose ``train`` is one shard (other parts kept)."""
     return replace(split, train=shard_dataset(split.train, num_shards, index, seed))
+
+
+def shard_graph(graph, num_shards: int, index: int, seed: int = 0):
+    """The triples of shard ``index``'s (head, relation) queries (same ids and item links).
+
+    A query's true tails all stay in one shard, so the worker's corrupted-tail sampling
+    avoids every true triple of its queries, as one process does; queries are dealt round
+    robin from a seeded permutation, like users in :func:`user_shard`.
+
+    Args:
+        graph: The training :class:`~openrec2.datasets.knowledge_graph.KnowledgeGraph`.
+        num_shards: Number of workers.
+        index: This worker's index.
+        seed: Seed of the query permutation (the same in every worker).
+
+    Returns:
+        A :class:`~openrec2.datasets.knowledge_graph.KnowledgeGraph` of the shard's triples.
+    """
+    _, query = np.unique(graph.head * graph.num_relations + graph.relation, return_inverse=True)
+    query = query.ravel()
+    mask = user_shard(int(query.max()) + 1 if query.size else 0, num_shards, index, seed)
+    return graph.subset(mask[query], f'{graph.name}[shard {index}/{num_shards}]')
+
+
+def shard_training_data(data, num_shards: int, index: int, seed: int = 0):
+    """Experiment data whose training parts are shard ``index``'s: the interaction split's
+    ``train`` by user and, when there is one, the training knowledge graph by query
+    (validation, test and the whole graph are kept for the chief's evaluation)."""
+    kg_train = getattr(data, 'kg_train', None)
+    sharded = {'split': shard_split(data.split, num_shards, index, seed)}
+    if kg_train is not None:
+        sharded['kg_train'] = shard_graph(kg_train, num_shards, index, seed)
+    return replace(data, **sharded)

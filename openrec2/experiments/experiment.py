@@ -608,9 +608,9 @@ def _train_and_evaluate(spec: ModelSpec, dataset: str, data: ExperimentData, set
     chief = cluster is None or cluster.is_chief
     train_data, sampler_settings = data, settings
     if cluster is not None:
-        from openrec2.distributed.sharding import shard_split
+        from openrec2.distributed.sharding import shard_training_data
         workers, task = cluster.config.num_workers, cluster.config.task
-        train_data = replace(data, split=shard_split(data.split, workers, task, seed=settings.seed))
+        train_data = shard_training_data(data, workers, task, seed=settings.seed)
         sampler_settings = replace(settings, seed=settings.seed + task)  # each worker its own stream
     if not chief:
         settings = replace(settings, early_stop=False)
@@ -647,7 +647,8 @@ def _train_and_evaluate(spec: ModelSpec, dataset: str, data: ExperimentData, set
              and key not in ('max_user', 'max_item', 'num_entities', 'num_relations')}
     protocol = data.protocol if cluster is None else (
         f'{data.protocol}; cluster of {cluster.config.num_ps} ps x {cluster.config.num_workers} workers '
-        f'({cluster.mode}), training split sharded by user')
+        f'({cluster.mode}), training split sharded by user' + (
+        ' and knowledge graph by query' if data.kg_train is not None else ''))
     return ExperimentResult(spec.name, dataset, results, baseline, baseline_name, history, per_epoch, shown,
                             0.0, final_seconds, protocol=protocol, checkpoint=checkpoint,
                             early_stop_metric=stop_metric if use_early_stop else None)

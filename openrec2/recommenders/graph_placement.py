@@ -39,6 +39,10 @@ class GraphPlacement:
     def finish(self, sess) -> None:
         """Called by ``Recommender.close()`` before the session closes (let peers go on)."""
 
+    def restored(self, sess) -> None:
+        """Called by ``Recommender.load()`` after a checkpoint replaced the variables (the
+        global step may have moved back)."""
+
     def start_session(self, graph, init_op, init_feeds: dict, config):
         """Open the model's session and initialise (or wait for) its variables.
 

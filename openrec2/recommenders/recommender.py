@@ -815,6 +815,8 @@ class Recommender:
             self._check_checkpoint_matches(prefix)
             with self.graph.as_default():
                 self._saver.restore(self.sess, prefix)
+            if self._placement is not None:
+                self._placement.restored(self.sess)
         except (tf.errors.NotFoundError, tf.errors.InvalidArgumentError) as err:
             raise CheckpointError(scoped(self._scope, (
                 f"checkpoint {prefix!r} does not match this model (different class, sizes or "

@@ -124,6 +124,32 @@ def test_sync_two_workers_learn_and_take_one_averaged_step_each(split):
     assert learned['AUC'] > max(0.8, popularity(split)['AUC'] + 0.1)
 
 
+def test_a_sync_chief_that_restores_an_earlier_checkpoint_goes_on_training(split, tmp_path):
+    # The restore moves the global step back behind the gradient accumulators' own step; without
+    # ClusterPlacement.restored resetting them, every later gradient is stale and a step never ends.
+    cluster, _ = inprocess_cluster(1, 1)
+    model = build(BPR, split, worker_placement(cluster, 0, mode='sync'))
+    done = []
+    with model, PairwiseSampler(split.train, batch_size=256, seed=0) as sampler:
+        for _ in range(10):
+            model.train(next(sampler))
+        prefix = model.save(str(tmp_path))
+        for _ in range(10):
+            model.train(next(sampler))
+        model.load(prefix)
+        restored = model.global_step  # 9 or 10: the chief's queue runner applies a step after it returns
+        assert 9 <= restored <= 10
+
+        def go_on():
+            for _ in range(5):
+                model.train(next(sampler))
+            done.append(model.global_step)
+        thread = threading.Thread(target=go_on, daemon=True)
+        thread.start()
+        thread.join(timeout=120)
+        assert done and done[0] >= restored + 4, 'the sync steps after the restore never finished'
+
+
 def test_pmf_trains_on_the_cluster(split):
     cluster, _ = inprocess_cluster(2, 1)
     with build(PMF, split, worker_placement(cluster, 0)) as model, \
