@@ -507,7 +507,7 @@ def run_experiment(model_name: str, dataset: str, settings: Optional[ExperimentS
     pretraining, keywords = None, model_keywords(spec, data, settings)
     temporary = None
     if cluster is not None:
-        _check_cluster_experiment(spec, settings, cluster)
+        _check_cluster_experiment(spec)
         if not cluster.is_chief:  # only the chief writes (and resumes) the run folder
             settings = replace(settings, save_dir=None, resume=False)
     if settings.save_dir:
@@ -516,8 +516,9 @@ def run_experiment(model_name: str, dataset: str, settings: Optional[ExperimentS
         if needs_pretraining(spec, settings):
             folder = (os.path.join(settings.save_dir, f'pretrain_{spec.pretrain}') if settings.save_dir
                       else (temporary := tempfile.TemporaryDirectory(prefix='openrec2_pretrain_')).name)
-            pretraining = _pretrain(spec, dataset, data, settings, folder, log_stream)
-            keywords.update(pretrained_keywords(spec, settings, pretraining.checkpoint, keywords))
+            pretraining = _pretrain(spec, dataset, data, settings, folder, log_stream, cluster)
+            if pretraining.checkpoint is not None:  # None on a cluster's other workers: the chief initialises
+                keywords.update(pretrained_keywords(spec, settings, pretraining.checkpoint, keywords))
         result = _train_and_evaluate(spec, dataset, data, settings, keywords, log_stream, cluster)
     finally:
         if temporary is not None:
@@ -540,17 +541,12 @@ def run_experiment(model_name: str, dataset: str, settings: Optional[ExperimentS
     return result
 
 
-def _check_cluster_experiment(spec: ModelSpec, settings: ExperimentSettings, cluster) -> None:
-    """Refuse what cluster training does not do: models not trained on an interaction split,
-    and a pretraining step."""
+def _check_cluster_experiment(spec: ModelSpec) -> None:
+    """Refuse what cluster training does not do: models not trained on an interaction split."""
     if spec.data not in ('interactions', 'item_features', 'knowledge_graph'):
         raise SettingError(scoped(spec.name, (
             f'cluster training shards an interaction split by user; {spec.name} trains on {spec.data} data. '
             'Train it in one process.')))
-    if needs_pretraining(spec, settings):
-        raise SettingError(scoped(spec.name, (
-            f'{spec.name} starts from a {spec.pretrain} pretraining, which cluster training does not run; train '
-            f'{spec.pretrain} first and pass its checkpoint (--set pre_model_path=...).')))
 
 
 def needs_pretraining(spec: ModelSpec, settings: ExperimentSettings) -> bool:
@@ -578,8 +574,12 @@ def pretrained_keywords(spec: ModelSpec, settings: ExperimentSettings, checkpoin
 
 
 def _pretrain(spec: ModelSpec, dataset: str, data: ExperimentData, settings: ExperimentSettings, folder: str,
-              log_stream: Optional[TextIO]) -> ExperimentResult:
-    """Train the spec's pretraining model (early stopped, its own defaults) and save it."""
+              log_stream: Optional[TextIO], cluster=None) -> ExperimentResult:
+    """Train the spec's pretraining model (early stopped, its own defaults) and save it.
+
+    On a cluster every worker trains it first, on its shard, in its own resource container
+    (:meth:`~openrec2.distributed.placement.ClusterPlacement.phase`); the chief saves it and
+    initialises the model from it (the other workers' results have no checkpoint)."""
     base = get_model_spec(spec.pretrain)
     if base.data != 'interactions':
         raise SettingError(scoped(spec.name, f'pretraining from {base.name} needs an interaction model.'))
@@ -590,7 +590,8 @@ def _pretrain(spec: ModelSpec, dataset: str, data: ExperimentData, settings: Exp
     if settings.verbose:
         print(f'pretraining {base.name} for {spec.name} (dim {settings.dim}, early stopping on validation)',
               file=log_stream)
-    return run_experiment(base.name, dataset, own, log_stream, data=data)
+    phase = None if cluster is None else cluster.phase(f'pretrain-{base.name}')
+    return run_experiment(base.name, dataset, own, log_stream, data=data, cluster=phase)
 
 
 def _train_and_evaluate(spec: ModelSpec, dataset: str, data: ExperimentData, settings: ExperimentSettings,

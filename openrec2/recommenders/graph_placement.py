@@ -39,6 +39,10 @@ class GraphPlacement:
     def finish(self, sess) -> None:
         """Called by ``Recommender.close()`` before the session closes (let peers go on)."""
 
+    def chief_finished(self, sess) -> bool:
+        """Whether another process that leads the run has finished it (this one then stops training)."""
+        return False
+
     def restored(self, sess) -> None:
         """Called by ``Recommender.load()`` after a checkpoint replaced the variables (the
         global step may have moved back)."""

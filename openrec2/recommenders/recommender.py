@@ -1095,6 +1095,11 @@ class Recommender:
         """Whether every trainable variable holds only finite values (no NaN or inf)."""
         return bool(self.sess.run(self._finite_op))
 
+    def training_ended_elsewhere(self) -> bool:
+        """Whether the chief of this model's cluster has finished training it (a non-chief
+        worker then stops); always False in one process."""
+        return self._placement is not None and self._placement.chief_finished(self.sess)
+
     def close(self) -> None:
         """Close the session."""
         if self._placement is not None:

@@ -31,6 +31,9 @@ from openrec2.trainer.tensorboard import TensorBoardWriter
 _SCOPE = 'ModelTrainer'
 #: Early-stopping metric that means "the mean training loss of each evaluation window".
 TRAINING_LOSS_METRIC = 'loss'
+#: Iterations between two looks at whether a cluster's chief has finished the model (one
+#: small read from ps 0 each; in one process the look costs nothing).
+PEER_CHECK_EVERY = 100
 
 
 def batch_rows(batch) -> int:
@@ -80,6 +83,7 @@ class TrainingRun:
         self.periodic_updates = list(self.model.periodic_updates()) + list(trainer.periodic_updates)
         self.last_good: Optional[tuple[str, int]] = None  # (checkpoint prefix, iteration)
         self.temp_dir: Optional[str] = None
+        self.ended_elsewhere = False  # the cluster's chief finished the model (see _ended_elsewhere)
         self.store: Optional[CheckpointStore] = None
         if trainer.save_dir is not None:
             self.store = CheckpointStore(trainer.save_dir, keep=trainer.keep_checkpoints)
@@ -188,6 +192,8 @@ class TrainingRun:
                 problem = self.guard.problem(objective, loss)
                 if problem:
                     raise self._divergence_error(iteration, problem)
+                if iteration % PEER_CHECK_EVERY == 0 and self._ended_elsewhere(iteration):
+                    break
                 for every, update in self.periodic_updates:
                     if iteration % every == 0:
                         update()
@@ -199,7 +205,8 @@ class TrainingRun:
                     stopped = self._evaluate_and_save(iteration)
                 elif self.save_iter and iteration % self.save_iter == 0:
                     self._save_periodic(iteration)
-            if iteration < self.total_iter and self.window:  # a finite sampler ran out: close the window
+            if iteration < self.total_iter and self.window and not self.ended_elsewhere:
+                # a finite sampler ran out: close the window
                 self._evaluate_and_save(iteration)
             if stopped:
                 history.stopped_early = True
@@ -213,6 +220,16 @@ class TrainingRun:
             self._cleanup()
         self._log_summary()
         return history
+
+    def _ended_elsewhere(self, iteration: int) -> bool:
+        """Whether the process that leads this model's training (a cluster's chief) has finished
+        it; then this one stops too, instead of training on alone."""
+        ended = getattr(self.model, 'training_ended_elsewhere', lambda: False)()
+        if ended:
+            self.ended_elsewhere = True
+            self.console.info(f'the chief has finished training this model; stopping at iteration {iteration}.',
+                              'yellow')
+        return ended
 
     def _next_batch(self, sampler) -> dict:
         timeout = self.trainer.sampler_timeout

@@ -150,6 +150,107 @@ def test_a_sync_chief_that_restores_an_earlier_checkpoint_goes_on_training(split
         assert done and done[0] >= restored + 4, 'the sync steps after the restore never finished'
 
 
+def test_a_phase_trains_its_own_model_in_its_own_container_before_the_next_one(split):
+    # ConvNCF's BPR pretraining on the cluster: two sync models, one after the other, on the same
+    # servers. The first leaves spare tokens in its token queue when it finishes; in its own
+    # container they do not let the second one's workers skip the aggregation.
+    cluster, _ = inprocess_cluster(1, 1)
+    placement = worker_placement(cluster, 0, mode='sync')
+    with pytest.raises(SettingError, match="phase name 'pretrain_BPR' is not a TensorFlow container name"):
+        placement.phase('pretrain_BPR')
+    steps = []
+    for stage in (placement.phase('pretrain-BPR'), placement):
+        model = build(BPR, split, stage)
+        with model, PairwiseSampler(split.train, batch_size=256, seed=0) as sampler:
+            for _ in range(10):
+                model.train(next(sampler))
+            stage.finish(model.sess)
+            steps.append(model.global_step)
+            containers = {op.get_attr('container') for op in model.graph.get_operations()
+                          if op.type in ('VarHandleOp', 'SparseConditionalAccumulator', 'FIFOQueueV2')}
+        assert containers == {stage.container.encode()}
+    assert all(9 <= step <= 10 for step in steps), steps
+
+
+def test_the_other_workers_stop_training_when_the_chief_closes_the_model(split):
+    # ConvNCF's pretraining on the cluster: the chief stops early and goes on to the next phase;
+    # a worker that trained on to its own total_iter would hold the cluster up (or train alone).
+    from openrec2 import ModelTrainer
+    from openrec2.trainer.training_run import PEER_CHECK_EVERY
+    cluster, _ = inprocess_cluster(1, 2)
+    placements = [worker_placement(cluster, task) for task in range(2)]
+    chief, other = (build(BPR, split, placement) for placement in placements)
+    histories, errors, total = [], [], 10 ** 6
+
+    def train_on():
+        try:
+            with PairwiseSampler(split.train, batch_size=64, seed=1) as sampler:
+                trainer = ModelTrainer(other, progress=False, verbose=False)
+                histories.append(trainer.train(total_iter=total, eval_iter=0, save_iter=0, train_sampler=sampler))
+        except Exception as err:  # reported below
+            errors.append(err)
+    thread = threading.Thread(target=train_on, daemon=True)
+    thread.start()
+    assert not other.training_ended_elsewhere() and not chief.training_ended_elsewhere()
+    with PairwiseSampler(split.train, batch_size=256, seed=0) as sampler:
+        for _ in range(20):
+            chief.train(next(sampler))
+    chief.close()
+    thread.join(timeout=120)
+    assert not errors and not thread.is_alive(), errors
+    ended = histories[0].end_iter
+    assert ended < total and ended % PEER_CHECK_EVERY == 0
+    other.close()
+
+
+def test_sync_mode_refuses_a_model_that_trains_several_objectives_in_turn(split):
+    # Each objective would aggregate separately: a worker that reached AMR's adversarial epochs first would
+    # wait there for the other, waiting in its bpr epochs for it (seen as a hang of KTUP and AMR --sync).
+    cluster, _ = inprocess_cluster(1, 1)
+    with pytest.raises(SettingError, match=r"several \('bpr', 'adversarial', ...\).*async mode"):
+        with placing(worker_placement(cluster, 0, mode='sync')):
+            family_model('AMR', split)
+
+
+def family_model(name, split):
+    """A small model of each family the cluster trains (content, adversarial, KG, CNN, ...)."""
+    from openrec2 import recommenders
+
+    rng = np.random.default_rng(0)
+    sizes = dict(batch_size=256, max_user=split.max_user, max_item=split.max_item, seed=0)
+    features = rng.normal(size=(split.max_item, 6)).astype(np.float32)
+    if name in ('VBPR', 'AMR'):
+        return getattr(recommenders, name)(item_features=features, factors=8, factors_d=4, **sizes)
+    if name == 'VisualBPR':
+        return recommenders.VisualBPR(dim_embed=8, dims=[6, 8], item_f_source=features, **sizes)
+    if name == 'CDL':
+        return recommenders.CDL(dim_embed=8, item_f=features, dims=[6, 8, 8], **sizes)
+    if name == 'KTUP':
+        return recommenders.KTUP(num_entities=split.max_item + 10, num_relations=3,
+                                 item_entity=np.arange(split.max_item), embedding_size=8, **sizes)
+    if name == 'ConvNCF':
+        return recommenders.ConvNCF(embedding_size=16, cnn_channels=[1, 8, 8], cnn_kernels=[4, 4],
+                                    cnn_strides=[4, 1], **sizes)
+    return getattr(recommenders, name)(dim_embed=8, **sizes)
+
+
+@pytest.mark.parametrize('name', ['VBPR', 'AMR', 'VisualBPR', 'CDL', 'KTUP', 'ConvNCF', 'GMF', 'WRMF', 'NBPR'])
+def test_every_family_keeps_its_variables_on_the_ps_tasks_with_tables_split_over_both(split, name):
+    cluster, _ = inprocess_cluster(2, 1)
+    with placing(worker_placement(cluster, 0)):
+        model = family_model(name, split)
+    with model:
+        variables = model.graph.get_collection('variables')
+        assert variables and all(ps_of(v.device) is not None for v in variables), \
+            [v.op.name for v in variables if ps_of(v.device) is None]
+        parts = {}
+        for v in variables:
+            if '/part_' in v.op.name:
+                parts.setdefault(v.op.name.split('/part_')[0], set()).add(ps_of(v.device))
+        assert any(devices == {0, 1} for devices in parts.values()), parts  # e.g. the user table
+        model.sess.run(variables)  # the chief initialised every one (an uninitialised one raises)
+
+
 def test_pmf_trains_on_the_cluster(split):
     cluster, _ = inprocess_cluster(2, 1)
     with build(PMF, split, worker_placement(cluster, 0)) as model, \

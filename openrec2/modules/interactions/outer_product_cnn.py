@@ -164,7 +164,8 @@ class OuterProductCNN(Interaction):
     def _score_all_items(self) -> tf.Tensor:
         """``[B, N]`` scores of every user against every item, block by block."""
         geometry = _FirstLayerGeometry(self._sizes, self._kernels, self._strides)
-        kernel1, bias1 = self._conv_layers[0]
+        # On a cluster a large kernel is a PartitionedVariable (its parts on the ps tasks): slice the whole.
+        kernel1, bias1 = tf.convert_to_tensor(self._conv_layers[0][0]), self._conv_layers[0][1]
         channels1 = self._channels[1]
         # Item side, once: [N, n2, k2 * k1] coordinates under each second-layer column.
         item_patches = tf.gather(self._item, geometry.coordinates, axis=1)
