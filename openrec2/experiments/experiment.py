@@ -503,11 +503,12 @@ def run_experiment(model_name: str, dataset: str, settings: Optional[ExperimentS
     started = time.perf_counter()
     spec = get_model_spec(model_name)
     settings = (settings or ExperimentSettings()).resolved(spec)
+    if cluster is not None:
+        _check_cluster_experiment(spec)
     data = data if data is not None else load_experiment_data(spec, dataset, settings)
     pretraining, keywords = None, model_keywords(spec, data, settings)
     temporary = None
     if cluster is not None:
-        _check_cluster_experiment(spec)
         if not cluster.is_chief:  # only the chief writes (and resumes) the run folder
             settings = replace(settings, save_dir=None, resume=False)
     if settings.save_dir:
@@ -542,11 +543,14 @@ def run_experiment(model_name: str, dataset: str, settings: Optional[ExperimentS
 
 
 def _check_cluster_experiment(spec: ModelSpec) -> None:
-    """Refuse what cluster training does not do: models not trained on an interaction split."""
-    if spec.data not in ('interactions', 'item_features', 'knowledge_graph'):
-        raise SettingError(scoped(spec.name, (
-            f'cluster training shards an interaction split by user; {spec.name} trains on {spec.data} data. '
-            'Train it in one process.')))
+    """Refuse what cluster training does not do: models not trained on an interaction split,
+    and the models whose spec says why they cannot (``ModelSpec.not_on_cluster``)."""
+    reason = spec.not_on_cluster or (
+        '' if spec.data in ('interactions', 'item_features', 'knowledge_graph') else
+        f'cluster training shards an interaction split by user; {spec.name} trains on {spec.data} data')
+    if reason:
+        raise SettingError(scoped(spec.name, f'{spec.name} does not train on a cluster: {reason}. '
+                                             'Train it in one process (without --cluster).'))
 
 
 def needs_pretraining(spec: ModelSpec, settings: ExperimentSettings) -> bool:

@@ -71,6 +71,8 @@ class ModelSpec:
             ``item_features``.
         attacked: Also rank the test split under the feature attacks (VBPR, AMR).
         description: One line shown by ``python -m openrec2 list``.
+        not_on_cluster: Why the model cannot train on a parameter-server cluster ('' it can;
+            models of the sequence, next-item and CTR data kinds never can).
     """
 
     name: str
@@ -85,6 +87,7 @@ class ModelSpec:
     features: dict = field(default_factory=dict)
     attacked: bool = False
     description: str = ''
+    not_on_cluster: str = ''
 
     def __post_init__(self) -> None:
         check_choice(self.data, 'data', f'register_model({self.name})', DATA_KINDS)
@@ -232,7 +235,10 @@ def _register_factorisation_zoo() -> None:
         'ItrMLP', 'ItrMLP', pretrain='PMF',
         settings=dict(user_dims=_dims(2, 1), item_dims=_dims(2, 1)),
         defaults=dict(epochs=20, batch_size=1024, lr=1e-3, dim=64),
-        description='PMF-pretrained embeddings moved by learned transition MLPs (legacy OpenRec ItrMLP)'))
+        description='PMF-pretrained embeddings moved by learned transition MLPs (legacy OpenRec ItrMLP)',
+        not_on_cluster=('every worker would need the pretrained PMF tables in its constructor, and its '
+                        'transition layers update a whole-table mask of touched rows in place, which a table '
+                        'partitioned over the ps tasks does not support')))
 
 
 def _register_content_zoo() -> None:
