@@ -184,6 +184,11 @@ def experiment_settings(args: argparse.Namespace):
         check_learning_rate(given['lr'], 'openrec2', name='--lr', allow_none=False)
     if 'l2_reg' in given:
         check_non_negative(given['l2_reg'], '--l2', 'openrec2')
+    if 'min_slice_bytes' in given:
+        check_int(given['min_slice_bytes'], '--min-slice-bytes', 'openrec2')
+    if args.save_dir and os.path.exists(args.save_dir) and not os.path.isdir(args.save_dir):
+        raise SettingError(scoped('openrec2', f'--run-dir {args.save_dir!r} is a file, not a folder; give a new '
+                                              'or existing folder for the run.'))
     settings = parse_model_settings(spec.recommender_class(), args.model_settings, owned_settings(spec))
     return ExperimentSettings(
         epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, dim=args.dim, l2_reg=args.l2_reg,
@@ -418,6 +423,8 @@ def run_cluster(args: argparse.Namespace, train_args: Sequence[str], out: TextIO
     if parsed.cluster or parsed.job or parsed.task is not None:
         raise SettingError(scoped('cluster', 'the cluster command chooses --cluster/--job/--task itself; '
                                              'leave them out.'))
+    _check_stop_metric(parsed, get_model_spec(parsed.model))
+    experiment_settings(parsed)
     return LocalCluster(args.ps, args.workers, train_args, mode='sync' if args.sync else 'async',
                         log_stream=out).run(timeout=args.timeout)
 

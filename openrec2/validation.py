@@ -219,6 +219,27 @@ def check_bool(value: Any, name: str, scope: str) -> bool:
     raise _error(scope, name, 'True or False', value, 'pass a boolean', wrong_type=True)
 
 
+def check_has_method(value: Any, name: str, scope: str, method: str, fix: str) -> Any:
+    """Check that an object offers a method (a sampler its ``next_batch``).
+
+    Args:
+        value: The object given.
+        name: Name of the argument.
+        scope: Who asks.
+        method: The method it must have.
+        fix: What to pass instead.
+
+    Returns:
+        ``value``.
+
+    Raises:
+        SettingError: ``value`` has no callable ``method`` (a list, an array, a number).
+    """
+    if not callable(getattr(value, method, None)):
+        raise _error(scope, name, f'an object with a {method}() method', value, fix, wrong_type=True)
+    return value
+
+
 def check_choice(value: Any, name: str, scope: str, choices: Iterable[Any]) -> Any:
     """Check that a setting is one of the valid choices.
 

@@ -3,6 +3,7 @@ TensorFlow or numpy error), and divergence stops a run without saving the diverg
 
 import glob
 import io
+import json
 import os
 import tempfile
 import threading
@@ -17,6 +18,7 @@ from openrec2.errors import (CheckpointError, DataError, DivergenceError, DTypeE
                              NaNLossError, SamplerError, SettingError, ShapeError)
 from openrec2.recommenders import BPR, DIEN, VBPR
 from openrec2.utils.evaluators import NDCG
+from openrec2.utils.dataset import make_interactions
 from openrec2.utils.samplers import EvaluationSampler, PairwiseSampler
 
 
@@ -245,3 +247,95 @@ def test_siblings_at_other_entry_points(split, tmp_path):
     if os.environ.get('OPENREC2_DATA'):
         with pytest.raises(SettingError, match='`min_rating` must be a finite number'):
             load_ml100k(min_rating='4')
+
+
+def test_the_trainers_arguments_that_are_not_samplers_are_setting_errors(split):
+    with bpr(split) as model:
+        trainer = ModelTrainer(model, verbose=False)
+        for wrong in ([1, 2, 3], np.arange(3), split.train):
+            with pytest.raises(SettingError, match=r'`train_sampler` must be an object with a next_batch\(\)'):
+                trainer.train(10, 5, None, wrong)
+        with pytest.raises(SettingError, match=r"`train_sampler\['default'\]` must be an object with a next_batch"):
+            trainer.train(10, 5, None, {'default': [1, 2]})
+        with PairwiseSampler(split.train, 32, seed=0) as sampler:
+            for wrong in (5, [5], {'validation': 'split'}):
+                with pytest.raises(SettingError, match='not an evaluation sampler or evaluation object'):
+                    trainer.train(10, 5, None, sampler, eval_samplers=wrong)
+            history = trainer.train(4, 2, None, sampler, eval_samplers=None)  # None: no evaluation
+    assert history.end_iter == 4 and not history.evaluations
+
+
+@pytest.mark.parametrize('column, values, match', [
+    ('user_ids', [0.0, 1.5, 2.0], r'`user_id` must hold whole numbers; 1 value\(s\) are not, e.g. 1.5 at position 1'),
+    ('item_ids', ['a', 'b', 'c'], '`item_id` must hold finite numbers, got dtype <U1'),
+    ('user_ids', [0.0, np.nan, 2.0], '`user_id` must hold finite numbers'),
+    ('label', [1.0, np.inf, 0.0], '`label` must hold finite numbers')])
+def test_make_interactions_refuses_ids_it_would_truncate_or_cannot_read(column, values, match):
+    columns = {'user_ids': [0, 1, 2], 'item_ids': [3, 4, 5], **{column: values}}
+    with pytest.raises(DataError, match=match):
+        make_interactions(**columns)
+    whole = make_interactions(np.array([0.0, 1.0]), np.array([2, 3]))
+    assert whole['user_id'].tolist() == [0, 1]
+
+
+def test_float_user_ids_are_refused_by_serving_not_truncated(split):
+    with bpr(split) as model:
+        with pytest.raises(DTypeError, match="input 'user_id' must hold integers, got dtype float64"):
+            model.serve_all_items(np.array([0.7, 1.2]))
+        assert model.serve_all_items(np.array([0, 1], np.int64)).shape == (2, split.max_item)
+
+
+def test_a_data_file_that_is_not_text_is_a_data_error(tmp_path):
+    from openrec2.datasets.parsing import read_lines
+    path = tmp_path / 'kg.tsv'
+    path.write_bytes(b'head_id:token\trelation_id:token\n\xff\xfe\x00garbage\n')
+    with pytest.raises(DataError, match=r'kg.tsv is not utf-8 text \(byte 32'):
+        read_lines(path, 'load_ml100k_kg', encoding='utf-8')
+
+
+@pytest.mark.parametrize('field, value', [('iteration', 'ten'), ('iteration', -3), ('history', []),
+                                          ('best_checkpoint', 7), ('window_seconds', 'slow')])
+def test_a_run_state_with_a_wrong_typed_field_is_a_checkpoint_error(field, value):
+    from openrec2.trainer.run_state import RunState
+    state = RunState(iteration=5, sampler_positions=[5], sampler_signatures=[], schedule={}, stopper=None,
+                     history={})
+    assert RunState.from_json(state.to_json()) == state
+    broken = state.to_json().replace(f'"{field}": {json.dumps(getattr(state, field))}',
+                                     f'"{field}": {json.dumps(value)}')
+    with pytest.raises(CheckpointError, match=f"field '{field}' is"):
+        RunState.from_json(broken)
+
+
+def test_a_finished_run_resumes_as_finished_and_another_model_is_refused(split, tmp_path):
+    from openrec2.recommenders import PMF
+    with bpr(split) as model, PairwiseSampler(split.train, 32, seed=0) as sampler:
+        ModelTrainer(model, save_dir=str(tmp_path), verbose=False).train(10, 5, 5, sampler)
+        model.save(str(tmp_path), name='final')  # what the CLI writes at the end: TF's pointer names only it
+    log = io.StringIO()
+    with bpr(split) as model, PairwiseSampler(split.train, 32, seed=0) as sampler:
+        history = ModelTrainer(model, save_dir=str(tmp_path), log_stream=log).train(10, 5, 5, sampler, resume=True)
+    assert 'resumed from' in log.getvalue() and 'at iteration 10' in log.getvalue()
+    assert history.iterations_run == 10 and history.end_iter == 10
+    with PMF(batch_size=32, max_user=split.max_user, max_item=split.max_item, dim_embed=4, seed=0) as other, \
+            PairwiseSampler(split.train, 32, seed=0) as sampler:
+        with pytest.raises(CheckpointError, match='written by a BPR run; this run trains PMF'):
+            ModelTrainer(other, save_dir=str(tmp_path), verbose=False).train(10, 5, 5, sampler, resume=True)
+
+
+@pytest.mark.parametrize('argv, match', [
+    (['--min-slice-bytes', '-1'], '`--min-slice-bytes` must be an integer >= 1, got -1'),
+    (['--run-dir', __file__], 'is a file, not a folder')])
+def test_bad_run_folder_and_cluster_options_exit_2(argv, match, capsys):
+    assert main(['train', '--model', 'BPR', '--dataset', 'synthetic', '--epochs', '1'] + argv) == 2
+    assert match in capsys.readouterr().err
+    assert main(['cluster', '--ps', '1', '--workers', '1', '--model', 'BPR', '--dataset', 'synthetic'] + argv) == 2
+    assert match in capsys.readouterr().err
+
+
+def test_a_nan_label_in_a_training_batch_is_a_data_error_not_a_nan_loss(split):
+    from openrec2.recommenders import PMF
+    with PMF(batch_size=4, max_user=split.max_user, max_item=split.max_item, dim_embed=4, seed=0) as model:
+        batch = {'user_id': np.arange(4), 'item_id': np.arange(4), 'label': np.array([1.0, np.nan, 0.0, 1.0])}
+        with pytest.raises(DataError, match="input 'label' holds 1 NaN or infinite value"):
+            model.train(batch)
+        assert np.isfinite(model.train({**batch, 'label': np.array([1.0, 0.0, 0.0, 1.0])}))

@@ -32,9 +32,15 @@ def read_lines(path: Path, loader: str = 'openrec2.datasets', complete_lines: bo
         The lines (without line breaks).
 
     Raises:
-        DataError: No line with content, or a cut last line.
+        DataError: No line with content, a cut last line, or bytes that are not text in
+            ``encoding`` (a binary or damaged file).
     """
-    text = Path(path).read_text(encoding=encoding)
+    try:
+        text = Path(path).read_text(encoding=encoding)
+    except UnicodeDecodeError as error:
+        raise DataError(scoped(loader, f'{path} is not {encoding} text (byte {error.start} is '
+                                       f'{error.object[error.start:error.start + 1]!r}): the file is damaged or '
+                                       'not the dataset\'s; download it again.')) from error
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         raise DataError(scoped(loader, f'{path} is empty; download it again (python datasets/download.py).'))

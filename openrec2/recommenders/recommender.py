@@ -19,6 +19,7 @@ import tensorflow.compat.v1 as tf
 
 from openrec2.errors import (
     CheckpointError,
+    DataError,
     DTypeError,
     MissingInputError,
     ShapeError,
@@ -585,6 +586,10 @@ class Recommender:
                     f"input {name!r} must hold integers, got dtype {value.dtype}.")))
             if dtype.is_floating and value.dtype.kind not in "fiub":
                 raise DTypeError(scoped(self._scope, f"input {name!r} must be numeric, got dtype {value.dtype}."))
+            if value.dtype.kind == "f" and not np.isfinite(value).all():  # a NaN label would train NaN silently
+                raise DataError(scoped(self._scope, (
+                    f"input {name!r} holds {int(np.size(value) - np.isfinite(value).sum())} NaN or infinite "
+                    "value(s); clean the data (labels and features must be finite).")))
             expected = placeholder.shape
             if expected.ndims is not None and (value.ndim != expected.ndims or any(
                     e is not None and e != v for e, v in zip(expected.as_list(), value.shape))):
@@ -728,8 +733,11 @@ class Recommender:
 
         Returns:
             ``[len(user_ids), max_item]`` float scores.
+
+        Raises:
+            DTypeError: ids that are not integers (floats are refused, not truncated).
         """
-        scores = self.serve_in_chunks({"user_id": np.asarray(user_ids, dtype=np.int32)}, perturbed=perturbed)
+        scores = self.serve_in_chunks({"user_id": np.asarray(user_ids)}, perturbed=perturbed)
         return scores if len(scores) else np.zeros((0, self._max_item), np.float32)
 
     def serve_in_chunks(self, batch: Mapping[str, np.ndarray], chunk_size: Optional[int] = None,

@@ -10,8 +10,8 @@ Layout of ``save_dir``::
 Order of a save, so that a crash at any moment leaves a usable latest checkpoint: the
 model's files, then the run state (atomic), then the pointer file (atomic, by
 TensorFlow), then the deletion of checkpoints beyond the ``keep`` newest. A resumed run
-reads the pointer file, so the checkpoints written before a crash stay in the rotation
-and are deleted in turn. Best checkpoints are kept while a kept run state refers to
+finds the checkpoints by their run-state files, so those written before a crash stay in
+the rotation and are deleted in turn. Best checkpoints are kept while a kept run state refers to
 them (a resume from an older checkpoint needs the best state it knew).
 """
 
@@ -61,12 +61,21 @@ class CheckpointStore:
 
     # ------------------------------------------------------------------ paths
     def _recorded(self) -> list[str]:
-        """The checkpoints the pointer file lists, oldest first."""
-        state = tf.train.get_checkpoint_state(self.save_dir) if os.path.isdir(self.save_dir) else None
-        if state is None:
-            return []
-        paths = list(state.all_model_checkpoint_paths) or [state.model_checkpoint_path]
-        return [path if os.path.isabs(path) else os.path.join(self.save_dir, path) for path in paths]
+        """The periodic checkpoints of the folder, oldest first.
+
+        They are found by their files, not from TensorFlow's pointer file: a final
+        ``model.save`` into the same folder rewrites the pointer to name only itself,
+        and a resume must still find the trainer's checkpoints (:meth:`latest` passes
+        over those without a run state; the rotation deletes them in turn).
+        """
+        pattern = os.path.join(glob.escape(self.save_dir), f'{CHECKPOINT_NAME}-*.index')
+        found = []
+        for path in glob.glob(pattern):
+            prefix = path[:-len('.index')]
+            iteration = prefix.rsplit('-', 1)[1]
+            if iteration.isdigit():
+                found.append((int(iteration), prefix))
+        return [prefix for _, prefix in sorted(found)]
 
     def relative(self, prefix: Optional[str]) -> Optional[str]:
         """A prefix relative to the run folder (None stays None)."""

@@ -19,12 +19,13 @@ An evaluation split is given to the trainer as any of:
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping, Sequence
 from typing import Any, Optional, Union
 
 import numpy as np
 
-from openrec2.errors import UnknownOptionError, scoped
+from openrec2.errors import SettingError, UnknownOptionError, scoped
 from openrec2.utils.evaluators import MetricResults, evaluate_with_scorer
 
 _SCOPE = 'ModelTrainer'
@@ -148,20 +149,44 @@ def split_name_of(sampler: Any, index: int = 0) -> str:
     return str(base or f'eval{index}').split('/')[-1]
 
 
-def name_eval_samplers(eval_samplers: Union[Mapping[str, Any], Sequence[Any]]) -> dict[str, Any]:
+def _check_split(spec: Any, name: str) -> None:
+    """Raise SettingError unless every part of a split is an evaluation sampler or object."""
+    parts = list(spec) if isinstance(spec, (list, tuple)) else [spec]
+    if not parts:
+        raise SettingError(scoped(_SCOPE, f'evaluation split {name} is an empty list; give it a sampler.'))
+    for part in parts:
+        # An evaluation object evaluates itself; an evaluation sampler says how it ranks (``sampled``).
+        if not callable(getattr(part, 'evaluate', None)) and not hasattr(part, 'sampled'):
+            raise SettingError(scoped(_SCOPE, f'evaluation split {name} is {reprlib.repr(part)} (a {type(part).__name__}), '
+                                              'not an evaluation sampler or evaluation object; pass '
+                                              'EvaluationSampler(...) objects as a list or {name: sampler}.'))
+
+
+def name_eval_samplers(eval_samplers: Union[Mapping[str, Any], Sequence[Any], None]) -> dict[str, Any]:
     """Give each evaluation split a name.
 
     Args:
         eval_samplers: ``{name: spec}``, or a list of specs named by :func:`split_name_of`
-            (made unique with a suffix when two coincide).
+            (made unique with a suffix when two coincide); None: no evaluation.
 
     Returns:
         ``{name: spec}`` in the given order.
+
+    Raises:
+        SettingError: Not a list or mapping, or a split that is neither an evaluation
+            sampler nor an evaluation object (a number, a training array).
     """
+    if eval_samplers is None:
+        return {}
     if isinstance(eval_samplers, Mapping):
+        for name, spec in eval_samplers.items():
+            _check_split(spec, repr(name))
         return dict(eval_samplers)
+    if not isinstance(eval_samplers, (list, tuple)):
+        eval_samplers = [eval_samplers]  # a single sampler or evaluation object
     named: dict[str, Any] = {}
     for index, spec in enumerate(eval_samplers):
+        _check_split(spec, f'[{index}]')
         first = spec[0] if isinstance(spec, (list, tuple)) and spec else spec
         base = split_name_of(first, index)
         name, suffix = base, 2

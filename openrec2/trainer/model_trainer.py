@@ -37,7 +37,7 @@ from openrec2.trainer.tensorboard import TENSORBOARD_FOLDER
 from openrec2.trainer.training_run import TRAINING_LOSS_METRIC, TrainingRun
 from openrec2.utils.evaluators import MetricResults
 from openrec2.utils.samplers import EvaluationSampler
-from openrec2.validation import check_bool, check_int, check_number
+from openrec2.validation import check_bool, check_has_method, check_int, check_number
 
 __all__ = ['ImplicitModelTrainer', 'ModelTrainer', 'TRAINING_LOSS_METRIC', 'name_eval_samplers']
 
@@ -308,6 +308,11 @@ class ModelTrainer:
         if objective_schedule is None:
             objective_schedule = ([(name, 1) for name in train_sampler] if isinstance(train_sampler, Mapping)
                                   else [(self.model.default_objective, 1)])
+        for name, sampler in by_objective.items():
+            check_has_method(sampler, f'train_sampler[{name!r}]' if isinstance(train_sampler, Mapping)
+                             else 'train_sampler', _SCOPE, 'next_batch',
+                             'pass a sampler such as PairwiseSampler(train, batch_size) (arrays go to '
+                             'make_interactions first)')
         schedule = ObjectiveSchedule.coerce(objective_schedule, objectives)
         missing = [name for name in schedule.objectives if name not in by_objective]
         if missing:

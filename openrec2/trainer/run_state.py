@@ -47,6 +47,7 @@ class RunState:
         window_seconds: Training seconds of that window.
         loss_reference: First loss of each objective (the divergence check's reference).
         best_checkpoint: Prefix of the best checkpoint, relative to the run folder, or None.
+        model: Class name of the recommender that wrote it (a run resumes the same model).
         version: Format version.
     """
 
@@ -60,6 +61,7 @@ class RunState:
     window_seconds: float = 0.0
     loss_reference: dict = field(default_factory=dict)
     best_checkpoint: Optional[str] = None
+    model: Optional[str] = None
     version: int = STATE_VERSION
 
     def to_json(self) -> str:
@@ -78,15 +80,36 @@ class RunState:
             The :class:`RunState`.
 
         Raises:
-            CheckpointError: Not a run state of this version.
+            CheckpointError: Not a run state of this version, or a field of the wrong type.
         """
         try:
             values: dict[str, Any] = json.loads(text)
-            if values.get('version') != STATE_VERSION:
-                raise ValueError(f'version {values.get("version")!r}, expected {STATE_VERSION}')
-            return cls(**values)
+            if not isinstance(values, dict) or values.get('version') != STATE_VERSION:
+                found = values.get('version') if isinstance(values, dict) else type(values).__name__
+                raise ValueError(f'version {found!r}, expected {STATE_VERSION}')
+            state = cls(**values)
+            _check_field_types(state)
+            return state
         except (ValueError, TypeError) as error:
             raise CheckpointError(scoped(_SCOPE, f'{source} is not a readable run state ({error}).')) from error
+
+
+#: The JSON types each field may have (a hand-edited or damaged file is refused, not half-used).
+_FIELD_TYPES = {
+    'iteration': (int,), 'sampler_positions': (list,), 'sampler_signatures': (list,), 'schedule': (dict,),
+    'stopper': (dict, type(None)), 'history': (dict,), 'window': (dict,), 'window_seconds': (int, float),
+    'loss_reference': (dict,), 'best_checkpoint': (str, type(None)), 'model': (str, type(None)),
+}
+
+
+def _check_field_types(state: RunState) -> None:
+    """Raise ValueError naming the first field of ``state`` whose value has the wrong type."""
+    for name, types in _FIELD_TYPES.items():
+        value = getattr(state, name)
+        if isinstance(value, bool) or not isinstance(value, types):
+            raise ValueError(f'field {name!r} is {value!r}, expected {" or ".join(t.__name__ for t in types)}')
+    if state.iteration < 0:
+        raise ValueError(f'field \'iteration\' is {state.iteration}, expected a count >= 0')
 
 
 def state_path(prefix: str) -> str:

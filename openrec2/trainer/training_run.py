@@ -115,7 +115,8 @@ class TrainingRun:
             stopper=None if self.stopper is None else self.stopper.state(), history=self.history.to_dict(),
             window={name: list(totals) for name, totals in self.window.items()},
             window_seconds=self.window_seconds, loss_reference=dict(self.guard.reference),
-            best_checkpoint=self.store.relative(self.history.best_checkpoint) if self.store else None)
+            best_checkpoint=self.store.relative(self.history.best_checkpoint) if self.store else None,
+            model=type(self.model).__name__)
 
     def restore(self, prefix: str, state: RunState) -> None:
         """Continue from a checkpoint: the model, the samplers' positions, the stopper, the
@@ -127,8 +128,14 @@ class TrainingRun:
 
         Raises:
             CheckpointError: The checkpoint does not fit this model, or the run feeds
-                other samplers or another schedule than the one that wrote it.
+                other samplers or another schedule than the one that wrote it, or it was
+                written by another model.
         """
+        model_name = type(self.model).__name__
+        if state.model is not None and state.model != model_name:
+            raise CheckpointError(scoped(_SCOPE, f'{prefix} was written by a {state.model} run; this run trains '
+                                                 f'{model_name}. Resume with the same model, or train {model_name} '
+                                                 'in another run folder.'))
         samplers = self.distinct_samplers
         signatures = [sampler_signature(s) for s in samplers]
         if signatures != state.sampler_signatures:

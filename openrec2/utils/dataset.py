@@ -421,6 +421,28 @@ class ImplicitDataset(Dataset):
     """
 
 
+def _checked_column(name: str, dtype, values) -> np.ndarray:
+    """One column of :func:`make_interactions` as a flat array, refused rather than truncated.
+
+    Integer columns take integers, or floats that are whole numbers (a float column of a
+    data frame); float columns take finite numbers.
+    """
+    column = np.asarray(values).ravel()
+    kind = column.dtype.kind
+    if kind not in 'iuf' or (kind == 'f' and not np.isfinite(column).all()):
+        raise DataError(scoped('make_interactions', f'`{name}` must hold finite numbers, got dtype '
+                                                    f'{column.dtype} (first values {column[:3].tolist()}); map '
+                                                    'text ids to integers first (np.unique(ids, '
+                                                    'return_inverse=True)).'))
+    if np.dtype(dtype).kind == 'i' and kind == 'f':
+        fractional = np.flatnonzero(column != np.round(column))
+        if fractional.size:
+            raise DataError(scoped('make_interactions', f'`{name}` must hold whole numbers; {fractional.size} '
+                                                        f'value(s) are not, e.g. {column[fractional[0]].item()!r} at '
+                                                        f'position {fractional[0]}.'))
+    return column
+
+
 def make_interactions(user_ids, item_ids, label=None, timestamp=None) -> np.ndarray:
     """Build the structured array a :class:`Dataset` takes from plain columns.
 
@@ -435,14 +457,15 @@ def make_interactions(user_ids, item_ids, label=None, timestamp=None) -> np.ndar
         ``label`` (float32) and ``timestamp`` (int64).
 
     Raises:
-        DataError: The columns differ in length.
+        DataError: The columns differ in length; ids or timestamps that are not whole
+            numbers (text, 1.5, NaN); labels that are not finite numbers.
     """
     columns = [('user_id', np.int64, user_ids), ('item_id', np.int64, item_ids)]
     if label is not None:
         columns.append(('label', np.float32, label))
     if timestamp is not None:
         columns.append(('timestamp', np.int64, timestamp))
-    arrays = [np.asarray(values).ravel() for _, _, values in columns]
+    arrays = [_checked_column(name, dtype, values) for name, dtype, values in columns]
     lengths = {len(a) for a in arrays}
     if len(lengths) != 1:
         raise DataError(scoped('make_interactions', f'columns differ in length: '

@@ -124,7 +124,9 @@ def test_early_stopping_on_training_loss_without_save_dir(split):
 
 
 class NaNAfter:
-    """A pointwise sampler whose labels become NaN from batch ``bad`` (0-based) on."""
+    """A pointwise sampler whose labels become float32's largest value from batch ``bad`` (0-based) on: finite
+    inputs (a NaN label is refused as data) whose squared error and gradient overflow to inf,
+    so the update leaves non-finite parameters."""
 
     def __init__(self, sampler, bad):
         self.sampler, self.bad, self.count = sampler, bad, 0
@@ -132,7 +134,7 @@ class NaNAfter:
     def next_batch(self):
         batch = dict(self.sampler.next_batch())
         if self.count >= self.bad:
-            batch['label'] = np.full_like(batch['label'], np.nan)
+            batch['label'] = np.full_like(batch['label'], np.finfo(np.float32).max)
         self.count += 1
         return batch
 
@@ -141,7 +143,7 @@ def test_nan_loss_stops_and_keeps_the_last_good_checkpoint(split, tmp_path):
     model = PMF(batch_size=64, max_user=split.max_user, max_item=split.max_item, dim_embed=4, lr=0.01, seed=0)
     with model, PointwiseSampler(split.train, 64, seed=0) as sampler:
         trainer = quiet(model, save_dir=str(tmp_path))
-        with pytest.raises(NaNLossError, match=r"'default' is nan at iteration 7;.*last good checkpoint is "
+        with pytest.raises(NaNLossError, match=r"'default' is (nan|inf) at iteration 7;.*last good checkpoint is "
                                                + str(tmp_path / 'model.ckpt-6').replace('.', r'\.')):
             trainer.train(total_iter=20, eval_iter=10, save_iter=2, train_sampler=NaNAfter(sampler, 6))
         assert not trainer.parameters_finite()  # the diverged state is in the session ...
