@@ -1,0 +1,29 @@
+"""Tests of benchmarks/scale_epoch.py: one small epoch measured in process."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "scale_epoch.py"
+
+
+@pytest.fixture(scope="module")
+def benchmark():
+    """The benchmark script, imported as a module (it imports benchmarks/dataset_scale.py)."""
+    spec = importlib.util.spec_from_file_location("scale_epoch_benchmark", PATH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_an_epoch_over_generated_rows_reports_its_figures(benchmark, tmp_path):
+    from dataset_scale import generate
+    path = str(tmp_path / "rows.npy")
+    assert generate(path, interactions=20_000, users=500, items=400, seed=0) == {"rows": 20_000}
+    result = benchmark.run_epoch(path, users=500, items=400, dim=8, batch=256, warmup=2, epochs=1)
+    assert 0 < result["positives"] < 20_000  # the power-law rows repeat some pairs; repeats count once
+    assert abs(result["batches_per_epoch"] * 256 - result["positives"]) < 256  # one pass over the positives
+    assert result["triples_per_second"] == pytest.approx(result["batches_per_epoch"] * 256
+                                                         / result["epoch_seconds"])
+    assert result["peak_rss_gb"] > 0 and result["build_seconds"] >= 0 and result["sampler_seconds"] >= 0
