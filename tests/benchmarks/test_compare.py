@@ -6,13 +6,13 @@ full-ranking metrics (checked against openrec2's own evaluators) and compare.py'
 result parsing, summary and skipping.
 """
 
-import importlib.util
 import os
 import sys
 
 import numpy as np
 import pytest
 
+from benchmark_scripts import load_script
 from openrec2.datasets import load_ml100k
 from openrec2.utils.evaluators import NDCG, Recall, evaluate
 
@@ -20,15 +20,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 RUNNERS = os.path.join(ROOT, 'benchmarks', 'compare_runners')
 
 
-def _load(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-full_ranking = _load('full_ranking', os.path.join(RUNNERS, 'full_ranking.py'))
-split_files = _load('split_files', os.path.join(RUNNERS, 'split_files.py'))
+full_ranking = load_script('full_ranking', os.path.join(RUNNERS, 'full_ranking.py'))
+split_files = load_script('split_files', os.path.join(RUNNERS, 'split_files.py'))
 
 
 @pytest.fixture(scope='module')
@@ -36,7 +29,7 @@ def compare_module():
     """benchmarks/compare.py imported as a module (it puts benchmarks/ on sys.path itself)."""
     saved = list(sys.path)
     try:
-        yield _load('compare_benchmark', os.path.join(ROOT, 'benchmarks', 'compare.py'))
+        yield load_script('compare_benchmark', os.path.join(ROOT, 'benchmarks', 'compare.py'))
     finally:
         sys.path[:] = saved
 

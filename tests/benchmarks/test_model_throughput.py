@@ -1,20 +1,15 @@
 """Tests of benchmarks/model_throughput.py: one quick model measured in process, and the table."""
 
-import importlib.util
 from pathlib import Path
 
 import pytest
-
-PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "model_throughput.py"
+from benchmark_scripts import BENCHMARKS, load_script
 
 
 @pytest.fixture(scope="module")
 def benchmark():
     """The benchmark script, imported as a module."""
-    spec = importlib.util.spec_from_file_location("model_throughput_benchmark", PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("model_throughput_benchmark", BENCHMARKS / "model_throughput.py")
 
 
 def test_measure_bpr_reports_positive_examples_per_second(benchmark):

@@ -1,20 +1,13 @@
 """Tests of benchmarks/scale_epoch.py: one small epoch measured in process."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
-
-PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "scale_epoch.py"
+from benchmark_scripts import BENCHMARKS, load_script
 
 
 @pytest.fixture(scope="module")
 def benchmark():
     """The benchmark script, imported as a module (it imports benchmarks/dataset_scale.py)."""
-    spec = importlib.util.spec_from_file_location("scale_epoch_benchmark", PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scale_epoch_benchmark", BENCHMARKS / "scale_epoch.py")
 
 
 def test_an_epoch_over_generated_rows_reports_its_figures(benchmark, tmp_path):
