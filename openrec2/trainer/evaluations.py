@@ -157,9 +157,10 @@ def _check_split(spec: Any, name: str) -> None:
     for part in parts:
         # An evaluation object evaluates itself; an evaluation sampler says how it ranks (``sampled``).
         if not callable(getattr(part, 'evaluate', None)) and not hasattr(part, 'sampled'):
-            raise SettingError(scoped(_SCOPE, f'evaluation split {name} is {reprlib.repr(part)} (a {type(part).__name__}), '
-                                              'not an evaluation sampler or evaluation object; pass '
-                                              'EvaluationSampler(...) objects as a list or {name: sampler}.'))
+            given = f'{reprlib.repr(part)} (a {type(part).__name__})'
+            raise SettingError(scoped(_SCOPE, f'evaluation split {name} is {given}, not an evaluation sampler '
+                                              'or evaluation object; pass EvaluationSampler(...) objects as a '
+                                              'list or {name: sampler}.'))
 
 
 def name_eval_samplers(eval_samplers: Union[Mapping[str, Any], Sequence[Any], None]) -> dict[str, Any]:
@@ -167,14 +168,14 @@ def name_eval_samplers(eval_samplers: Union[Mapping[str, Any], Sequence[Any], No
 
     Args:
         eval_samplers: ``{name: spec}``, or a list of specs named by :func:`split_name_of`
-            (made unique with a suffix when two coincide); None: no evaluation.
+            (made unique with a suffix when two coincide), or one spec; None: no evaluation.
 
     Returns:
         ``{name: spec}`` in the given order.
 
     Raises:
-        SettingError: Not a list or mapping, or a split that is neither an evaluation
-            sampler nor an evaluation object (a number, a training array).
+        SettingError: A split that is neither an evaluation sampler nor an evaluation
+            object (a number, a training array), or an empty list.
     """
     if eval_samplers is None:
         return {}
