@@ -128,6 +128,8 @@ def test_set_values_are_typed_from_the_constructor(capsys):
     assert "`cnn_channels` takes a comma-separated list of ints" in capsys.readouterr().err
     assert main(['train', '--model', 'VBPR', '--dataset', 'synthetic', '--set', 'factors_d=2.5']) == 2
     assert '`factors_d` takes an integer' in capsys.readouterr().err
+    assert main(['train', '--model', 'VBPR', '--dataset', 'synthetic', '--set', 'dim_embed=8']) == 2
+    assert 'dim_embed is set by --dim (it is factors of VBPR), not by --set' in capsys.readouterr().err
 
 
 def _run(argv):

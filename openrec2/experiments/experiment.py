@@ -275,6 +275,8 @@ def owned_settings(spec: ModelSpec) -> dict[str, str]:
                                               *spec.features.values())}
     owned.update({'batch_size': '--batch-size', 'lr': '--lr', 'l2_reg': '--l2', 'seed': '--seed',
                   'test_batch_size': '--test-batch-size', 'epochs': '--epochs', spec.dim_setting: '--dim'})
+    # The usual name of the embedding size, for models whose keyword differs (VBPR's dim_gamma, ...).
+    owned.setdefault('dim_embed', f'--dim (it is {spec.dim_setting} of {spec.name})')
     owned.update({name: 'nothing (Python API only)' for name in ('init_dict', 'sess_config', 'scope')})
     owned.update({name: 'the pretraining' for name in ('pretrained_user_embeddings', 'pretrained_item_embeddings')})
     owned['item_serving_size'] = 'nothing (legacy scripts pass it; serving scores every item at once)'
