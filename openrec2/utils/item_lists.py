@@ -317,6 +317,40 @@ class ItemLists(Sequence):
         in_range = (items >= 0) & (items < self._base)
         return in_range & self.contains_keys(rows * self._base + np.where(in_range, items, 0))
 
+    def contains_by_row(self, rows: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """Membership of in-range (row, item) pairs by a bisection inside each pair's row.
+
+        The same answers as :meth:`contains`, faster on large lists: a search over all
+        the keys misses the cache at most of its ~log2(entries) steps, a search inside
+        one row at a few (a row is short and contiguous). Each step is one vectorised
+        pass over the pairs still searching, so the number of passes is log2 of the
+        longest row touched.
+
+        Args:
+            rows: int array ``[n]`` of row ids in ``[0, len(self))``.
+            items: int array ``[n]`` of item ids.
+
+        Returns:
+            Boolean array ``[n]``.
+        """
+        rows = np.asarray(rows, dtype=np.int64).ravel()
+        items = np.asarray(items, dtype=np.int64).ravel()
+        found = np.zeros(rows.size, dtype=bool)
+        low, high = self._indptr[rows], self._indptr[rows + 1]
+        searching = np.flatnonzero(low < high)
+        low, high, wanted = low[searching], high[searching], items[searching]
+        while searching.size:
+            middle = (low + high) >> 1
+            value = self._indices[middle]
+            below = value < wanted
+            low = np.where(below, middle + 1, low)
+            high = np.where(below, high, middle)
+            hit = value == wanted
+            found[searching[hit]] = True
+            going_on = (low < high) & ~hit
+            searching, low, high, wanted = searching[going_on], low[going_on], high[going_on], wanted[going_on]
+        return found
+
     def contains_keys(self, keys: np.ndarray) -> np.ndarray:
         """Membership of pair keys ``row * base + item`` (``base`` is ``num_items`` when
         it is known and every item lies below it).

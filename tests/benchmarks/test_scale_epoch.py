@@ -20,3 +20,4 @@ def test_an_epoch_over_generated_rows_reports_its_figures(benchmark, tmp_path):
     assert result["triples_per_second"] == pytest.approx(result["batches_per_epoch"] * 256
                                                          / result["epoch_seconds"])
     assert result["peak_rss_gb"] > 0 and result["build_seconds"] >= 0 and result["sampler_seconds"] >= 0
+    assert result["sampling_epoch_seconds"] > 0

@@ -134,3 +134,15 @@ def test_sorted_unique_matches_np_unique_and_copies():
         np.testing.assert_array_equal(out, np.unique(given))
         np.testing.assert_array_equal(values, given)
         assert out is not values
+
+
+def test_contains_by_row_agrees_with_contains_on_random_lists():
+    rng = np.random.default_rng(11)
+    rows = [rng.choice(300, size=n, replace=False) for n in rng.integers(0, 300, size=60)]
+    lists = ItemLists.from_lists(rows, num_items=300)
+    query_rows = rng.integers(0, 60, size=5000)
+    query_items = rng.integers(0, 300, size=5000)
+    expected = lists.contains(query_rows, query_items)
+    np.testing.assert_array_equal(lists.contains_by_row(query_rows, query_items), expected)
+    assert 0.2 < expected.mean() < 0.8  # both answers are frequent
+    assert lists.contains_by_row(np.array([], int), np.array([], int)).size == 0

@@ -4,8 +4,8 @@ Negatives are drawn uniformly from all item ids ``0 .. max_item - 1`` (the last 
 included; the legacy sampler never drew it) minus the user's positives, by rejection:
 draw uniformly, look the keys ``user * max_item + item`` up, redraw the hits. The
 look-up is a bitset of every (user, item) cell when that fits in 256 MB (ML-1M: 2.8 MB,
-a few array operations per draw), else ``searchsorted`` in the sorted keys of the known
-items. The rare entries still rejected
+a few array operations per draw), else a vectorised bisection inside each user's sorted
+row of known items. The rare entries still rejected
 after many rounds (users who own almost every item) are drawn exactly from their
 complement. The known items are an :class:`~openrec2.utils.item_lists.ItemLists` with
 one row per user (a dataset's ``positives``, or a union of splits), or a
@@ -43,8 +43,8 @@ def _bitset_membership(lists: ItemLists) -> Callable[[np.ndarray], np.ndarray]:
 
 def key_membership(lists: ItemLists) -> Callable[[np.ndarray], np.ndarray]:
     """The fastest membership test of pair keys ``row * num_items + item`` in ``lists``:
-    a bitset when the key space fits :data:`BITSET_MAX_BYTES`, else ``lists.contains_keys``
-    (cached per lists object).
+    a bitset when the key space fits :data:`BITSET_MAX_BYTES`, else a search inside each
+    key's row (cached per lists object).
 
     Args:
         lists: Per-user item lists whose ``num_items`` is set.
@@ -55,9 +55,19 @@ def key_membership(lists: ItemLists) -> Callable[[np.ndarray], np.ndarray]:
     test = _MEMBERSHIP.get(lists)
     if test is None:
         fits = len(lists) * lists.num_items <= 8 * BITSET_MAX_BYTES
-        test = _bitset_membership(lists) if fits else lists.contains_keys
+        test = _bitset_membership(lists) if fits else _row_search_membership(lists)
         _MEMBERSHIP[lists] = test
     return test
+
+
+def _row_search_membership(lists: ItemLists) -> Callable[[np.ndarray], np.ndarray]:
+    """Membership of keys ``row * num_items + item`` by a search inside each key's row
+    (:meth:`ItemLists.contains_by_row`; 6x faster than a search over all the keys at 30M
+    positives over 1M x 1M)."""
+    def contains(query: np.ndarray) -> np.ndarray:
+        rows, items = np.divmod(query, lists.num_items)
+        return lists.contains_by_row(rows, items).reshape(np.shape(query))
+    return contains
 
 
 def known_items(known: Union[Dataset, ItemLists]) -> ItemLists:
@@ -86,7 +96,10 @@ def check_negatives_exist(known: Union[Dataset, ItemLists], user_ids: np.ndarray
         DataError: Some user has all ``max_item`` items as positives.
     """
     lists = known_items(known)
-    full = np.asarray(user_ids)[lists.lengths[user_ids] >= lists.num_items]
+    user_ids = np.asarray(user_ids)
+    # Row lengths of these users only: lists.lengths would walk every row on every batch.
+    lengths = lists.indptr[user_ids + 1] - lists.indptr[user_ids]
+    full = user_ids[lengths >= lists.num_items]
     if full.size:
         raise DataError(scoped(scope, (
             f'user(s) {np.unique(full)[:5].tolist()} of dataset {lists.name!r} have all {lists.num_items} '

@@ -54,10 +54,16 @@ def test_the_bitset_membership_agrees_with_the_sorted_key_search():
     assert negatives.key_membership(lists) is test  # built once per lists
 
 
-def test_a_key_space_beyond_the_bitset_limit_uses_the_sorted_key_search(monkeypatch):
+def test_a_key_space_beyond_the_bitset_limit_searches_inside_rows_with_the_same_answers(monkeypatch):
     from openrec2.utils.item_lists import ItemLists
     from openrec2.utils.samplers import negatives
 
     monkeypatch.setattr(negatives, "BITSET_MAX_BYTES", 10)
-    lists = ItemLists.from_lists([[1, 2], [0]], num_items=100)
-    assert negatives.key_membership(lists) == lists.contains_keys
+    rng = np.random.default_rng(3)
+    rows = [rng.choice(100, size=n, replace=False) for n in (0, 1, 2, 37, 99, 100, 5)]
+    lists = ItemLists.from_lists(rows, num_items=100)
+    test = negatives.key_membership(lists)
+    assert test is not lists.contains_keys and negatives.key_membership(lists) is test
+    queries = rng.integers(0, len(rows) * 100, size=(40, 25))  # every row, hits and misses
+    np.testing.assert_array_equal(test(queries), lists.contains_keys(queries))
+    assert test(queries).mean() > 0.2  # the query mix holds hits too
