@@ -3,9 +3,10 @@
 // TensorFlow's own path for a sparse Adam step is a chain of small kernels: Unique and
 // UnsortedSegmentSum to add up the gradients of repeated ids, then a gather of the moment
 // rows, the moment arithmetic, and two scatters back into the slot and the table. Each of
-// them walks the touched rows again. This kernel adds up repeated ids with a row -> slot
-// scratch array (linear in the number of ids, no hashing or sorting) and then, for every
-// distinct row, updates its first and second moments and the row itself in one pass.
+// them walks the touched rows again. This kernel adds up repeated ids with a small
+// open-addressing table row -> slot, sized to the batch (so it stays in cache however
+// large the table is; no sorting), and then, for every distinct row, updates its first
+// and second moments and the row itself in one pass, fetching the rows a few ahead.
 //
 // Layout: the optimiser keeps both moments of a row side by side in one slot `mv` with twice
 // the row width, `mv[r] = [m[r], v[r]]`, so one row of the table and one row of the slot are
@@ -72,6 +73,9 @@ epsilon: Added to sqrt(v) in the denominator.
 // every touched row is a TLB miss otherwise.
 constexpr int64_t kHugePageMinBytes = int64_t{64} << 20;
 constexpr uintptr_t kHugePageBytes = uintptr_t{2} << 20;
+// How many distinct rows ahead the update prefetches, and the bytes of a cache line.
+constexpr int64_t kPrefetchAhead = 8;
+constexpr int64_t kCacheLineBytes = 64;
 
 // Asks the kernel to back [data, data + bytes) with huge pages, now and from here on.
 // Advisory only: where transparent huge pages are off, nothing changes.
@@ -138,6 +142,14 @@ class SparseLazyAdamOp : public OpKernel {
     const T* sums = sums_.data();
     auto update_rows = [=](int64_t first, int64_t last) {
       for (int64_t s = first; s < last; ++s) {
+        if (s + kPrefetchAhead < last) {  // rows of a large table are cache misses: ask for them early
+          const int64_t ahead = distinct_rows[s + kPrefetchAhead];
+          for (int64_t j = 0; j < width; j += kCacheLineBytes / static_cast<int64_t>(sizeof(T))) {
+            __builtin_prefetch(table + ahead * width + j, 1);
+            __builtin_prefetch(moments + ahead * 2 * width + j, 1);
+            __builtin_prefetch(moments + ahead * 2 * width + width + j, 1);
+          }
+        }
         const int64_t r = distinct_rows[s];
         const T* g = sums + s * width;
         T* w = table + r * width;
@@ -155,42 +167,43 @@ class SparseLazyAdamOp : public OpKernel {
     const int64_t distinct = static_cast<int64_t>(distinct_rows_.size());
     // About 12 flops and 5 memory accesses per entry.
     ctx->device()->tensorflow_cpu_worker_threads()->workers->ParallelFor(distinct, 20 * width, update_rows);
-    ResetScratch();
   }
 
  private:
   // Fills distinct_rows_ with the distinct indices in order of first appearance and sums_
   // with the summed gradient of each. Fails, with nothing changed, on an index out of range.
   tensorflow::Status SumRepeatedRows(const Index* indices, const T* grad, int64_t n, int64_t rows, int64_t width) {
-    if (static_cast<int64_t>(slot_of_row_.size()) != rows) slot_of_row_.assign(rows, -1);
+    // Open addressing with linear probing, at most half full; reset for every call (a
+    // sequential write of a few times n entries).
+    int64_t capacity = 16;
+    while (capacity < 2 * n) capacity <<= 1;
+    const uint64_t mask = static_cast<uint64_t>(capacity - 1);
+    hashed_rows_.assign(capacity, -1);
+    hashed_slots_.resize(capacity);
     distinct_rows_.clear();
     sums_.resize(n * width);
     for (int64_t i = 0; i < n; ++i) {
       const int64_t r = static_cast<int64_t>(indices[i]);
       if (r < 0 || r >= rows) {
-        ResetScratch();
         return tensorflow::errors::InvalidArgument("index ", r, " at position ", i, " is outside the table's ",
                                                    rows, " rows");
       }
       const T* g = grad + i * width;
-      int64_t slot = slot_of_row_[r];
-      if (slot < 0) {
-        slot = static_cast<int64_t>(distinct_rows_.size());
-        slot_of_row_[r] = static_cast<int32_t>(slot);
+      // Fibonacci hashing: the multiply spreads nearby row ids over the whole table.
+      uint64_t probe = ((static_cast<uint64_t>(r) * 0x9E3779B97F4A7C15ull) >> 17) & mask;
+      while (hashed_rows_[probe] != -1 && hashed_rows_[probe] != r) probe = (probe + 1) & mask;
+      if (hashed_rows_[probe] == -1) {
+        hashed_rows_[probe] = r;
+        hashed_slots_[probe] = static_cast<int32_t>(distinct_rows_.size());
+        T* sum = sums_.data() + distinct_rows_.size() * width;
         distinct_rows_.push_back(r);
-        T* sum = sums_.data() + slot * width;
         for (int64_t j = 0; j < width; ++j) sum[j] = g[j];
       } else {
-        T* sum = sums_.data() + slot * width;
+        T* sum = sums_.data() + static_cast<int64_t>(hashed_slots_[probe]) * width;
         for (int64_t j = 0; j < width; ++j) sum[j] += g[j];
       }
     }
     return tensorflow::Status();
-  }
-
-  // Marks the rows of the last call unseen again: the scratch array stays all -1 between calls.
-  void ResetScratch() {
-    for (int64_t r : distinct_rows_) slot_of_row_[r] = -1;
   }
 
   // Advises huge pages for a large buffer the first time it is seen (the variable's buffer
@@ -202,7 +215,8 @@ class SparseLazyAdamOp : public OpKernel {
   }
 
   tensorflow::mutex state_mu_;
-  std::vector<int32_t> slot_of_row_;    // row -> position in distinct_rows_, or -1
+  std::vector<int64_t> hashed_rows_;    // open-addressing keys: a row, or -1 for an empty entry
+  std::vector<int32_t> hashed_slots_;   // position of that row in distinct_rows_
   std::vector<int64_t> distinct_rows_;  // rows of the current call, first appearance first
   std::vector<T> sums_;                 // summed gradient of each distinct row
   const void* advised_table_ = nullptr;
