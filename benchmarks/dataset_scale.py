@@ -142,10 +142,13 @@ def spawn(phase: str, path: str, users: int, items: int, interactions: int = 0, 
     the process that starts a child over into the child's ``ru_maxrss``, so this
     process must stay small for the children's figures to be their own.
     """
-    out = subprocess.run([sys.executable, __file__, '--phase', phase, '--file', path,
-                          '--users', str(users), '--items', str(items),
-                          '--interactions', str(interactions), '--seed', str(seed)],
-                         check=True, capture_output=True, text=True)
+    return child_json(__file__, ['--phase', phase, '--file', path, '--users', str(users), '--items', str(items),
+                                 '--interactions', str(interactions), '--seed', str(seed)])
+
+
+def child_json(script: str, arguments: list) -> dict:
+    """Run ``script`` with ``arguments`` in a fresh interpreter; the JSON of its last output line."""
+    out = subprocess.run([sys.executable, script, *arguments], check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

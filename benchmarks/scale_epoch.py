@@ -31,7 +31,6 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,7 +38,7 @@ import time
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from dataset_scale import load_rows, parse_count, peak_rss_gb, spawn  # noqa: E402
+from dataset_scale import child_json, load_rows, parse_count, peak_rss_gb, spawn  # noqa: E402
 
 BEFORE_TRIPLES_PER_SECOND = 444_000
 TARGET_SPEEDUP = 2.0
@@ -80,11 +79,9 @@ def run_epoch(path: str, users: int, items: int, dim: int, batch: int, warmup: i
 
 def spawn_epoch(path: str, args: argparse.Namespace) -> dict:
     """:func:`run_epoch` in a fresh interpreter (its own peak RSS); its JSON line."""
-    out = subprocess.run([sys.executable, __file__, '--phase', 'epoch', '--file', path,
-                          '--users', str(args.users), '--items', str(args.items), '--dim', str(args.dim),
-                          '--batch', str(args.batch), '--warmup', str(args.warmup), '--epochs', str(args.epochs)],
-                         check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return child_json(__file__, ['--phase', 'epoch', '--file', path, '--users', str(args.users),
+                                 '--items', str(args.items), '--dim', str(args.dim), '--batch', str(args.batch),
+                                 '--warmup', str(args.warmup), '--epochs', str(args.epochs)])
 
 
 def main() -> None:

@@ -169,11 +169,13 @@ def experiment_settings(args: argparse.Namespace):
 
     Raises:
         SettingError: A bad option or ``--set`` value.
+        UnknownOptionError: An early-stopping metric the evaluations do not compute.
     """
     from openrec2.experiments.experiment import ExperimentSettings, owned_settings
     from openrec2.experiments.model_settings import parse_model_settings
-    from openrec2.validation import check_int, check_learning_rate, check_non_negative
+    from openrec2.validation import check_folder_path, check_int, check_learning_rate, check_non_negative
     spec = get_model_spec(args.model)
+    _check_stop_metric(args, spec)
     given = {name: value for name, value in vars(args).items() if value is not None}  # options left out: defaults
     for option in ('epochs', 'batch_size', 'dim', 'eval_every', 'test_batch_size', 'num_workers'):
         if option in given:
@@ -186,9 +188,7 @@ def experiment_settings(args: argparse.Namespace):
         check_non_negative(given['l2_reg'], '--l2', 'openrec2')
     if 'min_slice_bytes' in given:
         check_int(given['min_slice_bytes'], '--min-slice-bytes', 'openrec2')
-    if args.save_dir and os.path.exists(args.save_dir) and not os.path.isdir(args.save_dir):
-        raise SettingError(scoped('openrec2', f'--run-dir {args.save_dir!r} is a file, not a folder; give a new '
-                                              'or existing folder for the run.'))
+    check_folder_path(args.save_dir, '--run-dir', 'openrec2')
     settings = parse_model_settings(spec.recommender_class(), args.model_settings, owned_settings(spec))
     return ExperimentSettings(
         epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, dim=args.dim, l2_reg=args.l2_reg,
@@ -233,7 +233,6 @@ def run_train(args: argparse.Namespace, out: TextIO) -> dict:
     from openrec2.distributed.cluster_config import resolve
     from openrec2.experiments.experiment import run_experiment
     spec = get_model_spec(args.model)
-    _check_stop_metric(args, spec)
     settings = experiment_settings(args)
     config = resolve(args.cluster, args.job, args.task)
     if config is None:
@@ -423,8 +422,7 @@ def run_cluster(args: argparse.Namespace, train_args: Sequence[str], out: TextIO
     if parsed.cluster or parsed.job or parsed.task is not None:
         raise SettingError(scoped('cluster', 'the cluster command chooses --cluster/--job/--task itself; '
                                              'leave them out.'))
-    _check_stop_metric(parsed, get_model_spec(parsed.model))
-    experiment_settings(parsed)
+    experiment_settings(parsed)  # every train setting checked before any process starts
     return LocalCluster(args.ps, args.workers, train_args, mode='sync' if args.sync else 'async',
                         log_stream=out).run(timeout=args.timeout)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Iterable, Sequence
 from typing import Any, Optional
 
@@ -238,6 +239,31 @@ def check_has_method(value: Any, name: str, scope: str, method: str, fix: str) -
     if not callable(getattr(value, method, None)):
         raise _error(scope, name, f'an object with a {method}() method', value, fix, wrong_type=True)
     return value
+
+
+def check_folder_path(value: Any, name: str, scope: str) -> Optional[str]:
+    """Check a folder setting (a run or checkpoint folder) that may not exist yet.
+
+    Args:
+        value: A path, or None.
+        name: Name of the setting.
+        scope: Who asks.
+
+    Returns:
+        The path as a string, or None.
+
+    Raises:
+        SettingError: Not a path, or the path of an existing file.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, (str, os.PathLike)):
+        raise _error(scope, name, 'a folder path or None', value, 'pass a folder path', wrong_type=True)
+    path = os.fspath(value)
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise SettingError(scoped(scope, f'`{name}` {path!r} is a file, not a folder; give a new or existing '
+                                         'folder.'))
+    return path
 
 
 def check_choice(value: Any, name: str, scope: str, choices: Iterable[Any]) -> Any:

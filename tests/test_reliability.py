@@ -85,6 +85,8 @@ def test_trainer_arguments(split):
             ModelTrainer(model, divergence_factor=0.5)
         with pytest.raises(MissingInputError, match='model must be a Recommender'):
             ModelTrainer('bpr')
+        with pytest.raises(SettingError, match='`save_dir` .* is a file, not a folder'):
+            ModelTrainer(model, save_dir=__file__)
         with pytest.raises(MissingInputError, match='resume=True needs the save_dir'):
             ModelTrainer(model, verbose=False).train(10, 5, None, PairwiseSampler(split.train, 8), resume=True)
         with pytest.raises(CheckpointError, match='holds no checkpoint written by ModelTrainer'):

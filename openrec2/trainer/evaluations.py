@@ -96,8 +96,17 @@ def as_evaluations(spec: Any) -> list:
     Returns:
         A list of objects with ``evaluate(model, evaluators)``.
     """
-    parts = list(spec) if isinstance(spec, (list, tuple)) else [spec]
-    return [part if callable(getattr(part, 'evaluate', None)) else Evaluation(part) for part in parts]
+    return [part if _evaluates_itself(part) else Evaluation(part) for part in _split_parts(spec)]
+
+
+def _split_parts(spec: Any) -> list:
+    """The parts of one split: the list's entries, or the one spec."""
+    return list(spec) if isinstance(spec, (list, tuple)) else [spec]
+
+
+def _evaluates_itself(part: Any) -> bool:
+    """Whether a split part is an evaluation object (else a sampler the model scores)."""
+    return callable(getattr(part, 'evaluate', None))
 
 
 def evaluate_split(model, spec: Any, evaluators: Optional[Sequence] = None) -> MetricResults:
@@ -151,12 +160,12 @@ def split_name_of(sampler: Any, index: int = 0) -> str:
 
 def _check_split(spec: Any, name: str) -> None:
     """Raise SettingError unless every part of a split is an evaluation sampler or object."""
-    parts = list(spec) if isinstance(spec, (list, tuple)) else [spec]
+    parts = _split_parts(spec)
     if not parts:
         raise SettingError(scoped(_SCOPE, f'evaluation split {name} is an empty list; give it a sampler.'))
     for part in parts:
-        # An evaluation object evaluates itself; an evaluation sampler says how it ranks (``sampled``).
-        if not callable(getattr(part, 'evaluate', None)) and not hasattr(part, 'sampled'):
+        # An evaluation sampler says how it ranks (``sampled``).
+        if not _evaluates_itself(part) and not hasattr(part, 'sampled'):
             given = f'{reprlib.repr(part)} (a {type(part).__name__})'
             raise SettingError(scoped(_SCOPE, f'evaluation split {name} is {given}, not an evaluation sampler '
                                               'or evaluation object; pass EvaluationSampler(...) objects as a '

@@ -37,7 +37,7 @@ from openrec2.trainer.tensorboard import TENSORBOARD_FOLDER
 from openrec2.trainer.training_run import TRAINING_LOSS_METRIC, TrainingRun
 from openrec2.utils.evaluators import MetricResults
 from openrec2.utils.samplers import EvaluationSampler
-from openrec2.validation import check_bool, check_has_method, check_int, check_number
+from openrec2.validation import check_bool, check_folder_path, check_has_method, check_int, check_number
 
 __all__ = ['ImplicitModelTrainer', 'ModelTrainer', 'TRAINING_LOSS_METRIC', 'name_eval_samplers']
 
@@ -133,10 +133,8 @@ class ModelTrainer:
             if not hasattr(model, name):
                 raise MissingInputError(scoped(_SCOPE, f'model must be a Recommender (it has no {name!r}), got '
                                                        f'{type(model).__name__}.'))
-        if save_dir is not None and not isinstance(save_dir, (str, os.PathLike)):
-            raise UnknownOptionError(scoped(_SCOPE, f'save_dir must be a folder path or None, got {save_dir!r}.'))
         self.model = model
-        self.save_dir = None if save_dir is None else os.fspath(save_dir)
+        self.save_dir = check_folder_path(save_dir, 'save_dir', _SCOPE)
         self.early_stop_metric = early_stop_metric
         self.patience = check_int(patience, 'patience', _SCOPE)
         self.early_stop_split = early_stop_split

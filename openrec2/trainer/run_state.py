@@ -84,9 +84,10 @@ class RunState:
         """
         try:
             values: dict[str, Any] = json.loads(text)
-            if not isinstance(values, dict) or values.get('version') != STATE_VERSION:
-                found = values.get('version') if isinstance(values, dict) else type(values).__name__
-                raise ValueError(f'version {found!r}, expected {STATE_VERSION}')
+            if not isinstance(values, dict):
+                raise ValueError(f'a JSON {type(values).__name__}, not an object')
+            if values.get('version') != STATE_VERSION:
+                raise ValueError(f'version {values.get("version")!r}, expected {STATE_VERSION}')
             state = cls(**values)
             _check_field_types(state)
             return state

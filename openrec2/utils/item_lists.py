@@ -75,6 +75,7 @@ class ItemLists(Sequence):
         self._indices = np.remainder(keys, self._base)
         self._indptr = np.searchsorted(keys, np.arange(num_rows + 1, dtype=np.int64) * self._base).astype(
             np.int64, copy=False)
+        self._lengths: Optional[np.ndarray] = None  # computed on first use (the structure never changes)
         # A 32-bit copy of the keys halves the memory binary searches walk, when they fit.
         fits_int32 = num_rows * self._base <= np.iinfo(np.int32).max
         self._search_keys = keys.astype(np.int32) if fits_int32 else keys
@@ -258,8 +259,13 @@ class ItemLists(Sequence):
 
     @property
     def lengths(self) -> np.ndarray:
-        """int64 ``[num_rows]``: number of items in each row."""
-        return np.diff(self._indptr)
+        """int64 ``[num_rows]``: number of items in each row (read-only; computed once, as
+        samplers and evaluators index it on every batch)."""
+        if self._lengths is None:
+            lengths = np.diff(self._indptr)
+            lengths.flags.writeable = False
+            self._lengths = lengths
+        return self._lengths
 
     @property
     def keys(self) -> np.ndarray:

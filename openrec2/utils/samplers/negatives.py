@@ -96,10 +96,7 @@ def check_negatives_exist(known: Union[Dataset, ItemLists], user_ids: np.ndarray
         DataError: Some user has all ``max_item`` items as positives.
     """
     lists = known_items(known)
-    user_ids = np.asarray(user_ids)
-    # Row lengths of these users only: lists.lengths would walk every row on every batch.
-    lengths = lists.indptr[user_ids + 1] - lists.indptr[user_ids]
-    full = user_ids[lengths >= lists.num_items]
+    full = np.asarray(user_ids)[lists.lengths[user_ids] >= lists.num_items]
     if full.size:
         raise DataError(scoped(scope, (
             f'user(s) {np.unique(full)[:5].tolist()} of dataset {lists.name!r} have all {lists.num_items} '
